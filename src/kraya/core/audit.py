@@ -1,0 +1,137 @@
+"""The audit log (OPEN-5): append-only and SHA-256 hash-chained.
+
+Every service that changes state calls `record(...)` inside its own
+transaction, so the event commits or rolls back with the change it describes.
+On PostgreSQL appends are serialised by a transaction-scoped advisory lock
+(held until commit) so two writers never chain onto the same head; on SQLite
+the immediate transaction already serialises writers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+
+from kraya.core import clock
+from kraya.core.audit_models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+_ADVISORY_LOCK_KEY = 0x4B52_4159  # "KRAY"
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def compute_hash(
+    *,
+    seq: int,
+    at_iso: str,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: Any,
+    ip: str | None,
+    prev_hash: str,
+) -> str:
+    body = _canonical(
+        {
+            "seq": seq,
+            "at": at_iso,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "payload": payload,
+            "ip": ip,
+            "prev_hash": prev_hash,
+        }
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash the stored fields of `event` should have."""
+    return compute_hash(
+        seq=event.seq,
+        at_iso=event.at.isoformat(),
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        payload=event.payload,
+        ip=event.ip,
+        prev_hash=event.prev_hash,
+    )
+
+
+def record(
+    *,
+    actor: Any | None,
+    action: str,
+    target: models.Model | None = None,
+    payload: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+    head = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    seq = (head["seq"] + 1) if head else 1
+    prev_hash = head["hash"] if head else GENESIS_HASH
+    # Round-trip the payload through JSON so the hash is over what is stored.
+    clean_payload = json.loads(_canonical(payload or {}))
+    at = clock.now()
+    event = AuditEvent(
+        seq=seq,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(getattr(actor, "username", "") or "system")[:200],
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        payload=clean_payload,
+        ip=ip,
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event)
+    event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+    head_hash: str = GENESIS_HASH
+
+
+def verify(*, batch_size: int = 2000) -> VerifyResult:
+    """Re-check the whole chain, streaming; stop at the first bad event."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    with transaction.atomic():
+        for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+            if event.seq != expected_seq:
+                return VerifyResult(False, checked, event.seq, f"gap: expected seq {expected_seq}")
+            if event.prev_hash != prev_hash:
+                return VerifyResult(False, checked, event.seq, "prev_hash does not link")
+            if event_hash(event) != event.hash:
+                return VerifyResult(False, checked, event.seq, "content does not match its hash")
+            prev_hash = event.hash
+            expected_seq += 1
+            checked += 1
+    return VerifyResult(True, checked, head_hash=prev_hash)

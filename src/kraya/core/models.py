@@ -1,0 +1,3 @@
+from kraya.core.audit_models import AuditEvent
+
+__all__ = ["AuditEvent"]

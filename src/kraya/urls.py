@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kraya.api.main import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("kraya.accounts.urls")),
+    path("catalogue/", include("kraya.catalog.urls")),
+    path("operator/", admin.site.urls),
+    path("", include("kraya.web.urls")),
+]
