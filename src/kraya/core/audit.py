@@ -22,6 +22,20 @@ GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 0x4B52_4159  # "KRAY"
 
 
+def _reject_floats(value: Any, path: str = "payload") -> None:
+    # JSON floats do not survive a round trip through PostgreSQL's jsonb
+    # unchanged (1e20 comes back as an integer), which would break the hash;
+    # and money is integer paise anyway.
+    if isinstance(value, float):
+        raise TypeError(f"{path} is a float; audit payloads hold ints, strings or Decimals")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_floats(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _reject_floats(item, f"{path}[{index}]")
+
+
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
@@ -89,6 +103,7 @@ def record(
     head = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
     seq = (head["seq"] + 1) if head else 1
     prev_hash = head["hash"] if head else GENESIS_HASH
+    _reject_floats(payload or {})
     # Round-trip the payload through JSON so the hash is over what is stored.
     clean_payload = json.loads(_canonical(payload or {}))
     at = clock.now()
@@ -114,24 +129,41 @@ class VerifyResult:
     ok: bool
     checked: int
     first_bad_seq: int | None = None
+    first_bad_action: str = ""
     reason: str = ""
+    head_seq: int = 0
     head_hash: str = GENESIS_HASH
 
 
+def head() -> tuple[int, str]:
+    """The latest event's (seq, hash); (0, GENESIS_HASH) when the log is empty."""
+    latest = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return latest if latest else (0, GENESIS_HASH)
+
+
 def verify(*, batch_size: int = 2000) -> VerifyResult:
-    """Re-check the whole chain, streaming; stop at the first bad event."""
+    """Re-check the whole chain, streaming; stop at the first bad event.
+
+    Finds a changed row (its content no longer matches its hash, or its hash
+    no longer links to the next), a deleted row (a gap in `seq`) and a
+    re-chained forgery that starts anywhere but the end. Dropping the newest
+    rows leaves a valid shorter chain: compare `head()` with a published head."""
     prev_hash = GENESIS_HASH
     expected_seq = 1
     checked = 0
+
+    def bad(event: AuditEvent, reason: str) -> VerifyResult:
+        return VerifyResult(False, checked, event.seq, event.action, reason, expected_seq - 1)
+
     with transaction.atomic():
         for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
             if event.seq != expected_seq:
-                return VerifyResult(False, checked, event.seq, f"gap: expected seq {expected_seq}")
+                return bad(event, f"gap: expected seq {expected_seq}, found {event.seq}")
             if event.prev_hash != prev_hash:
-                return VerifyResult(False, checked, event.seq, "prev_hash does not link")
+                return bad(event, "prev_hash does not link to the previous event")
             if event_hash(event) != event.hash:
-                return VerifyResult(False, checked, event.seq, "content does not match its hash")
+                return bad(event, "content does not match its hash")
             prev_hash = event.hash
             expected_seq += 1
             checked += 1
-    return VerifyResult(True, checked, head_hash=prev_hash)
+    return VerifyResult(True, checked, head_seq=checked, head_hash=prev_hash)
