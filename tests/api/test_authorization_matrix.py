@@ -1,0 +1,338 @@
+"""The authorization matrix: every operation of the project API, called as
+anonymous, as a user of another organisation (or firm), as a user of the
+right organisation with the wrong role, and with the right role.
+
+The rule (see `kraya/accounts/api.py`): 401 without credentials; 404 when the
+object is outside what the caller may see; 403 when they see it but lack the
+role; an id in a request body that is not the caller's to use is a 422 field
+error. Every call goes through Django's test client with CSRF enforced
+(session) or with an API token. A refused call must change no row anywhere.
+
+`test_every_operation_is_in_the_matrix` walks the registered operations and
+names any (method, path) missing here: a new endpoint needs its row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from tests.factories import PASSWORD, World
+
+from kraya.accounts.models import ApiToken, Membership, User
+from kraya.accounts.services import api_token_create
+from kraya.api.main import api
+from kraya.core.audit_models import AuditEvent
+
+PREFIX = "/api/v1"
+PERSONAS = ("anonymous", "other_organisation", "wrong_role", "right_role")
+
+# Who plays each persona (attributes of tests.factories.World).
+ORGANISATION_ADMIN = {
+    "other_organisation": "other_primary",
+    "wrong_role": "consignee",
+    "right_role": "primary",
+}
+FIRM_ADMIN = {
+    "other_organisation": "other_seller_admin",
+    "wrong_role": "seller_catalogue",
+    "right_role": "seller_admin",
+}
+MEMBER = {
+    "other_organisation": "other_buyer",
+    "wrong_role": "consignee",
+    "right_role": "buyer",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # as registered, under /api/v1
+    url: Callable[[World], str]
+    expected: dict[str, int]
+    players: dict[str, str] = field(default_factory=lambda: MEMBER)
+    body: Callable[[World], dict[str, Any]] | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _membership_id(user: User) -> int:
+    membership = Membership.objects.filter(user=user, is_active=True).order_by("id").first()
+    assert membership is not None
+    return membership.pk
+
+
+def _buyer_token_id(world: World) -> int:
+    token, _raw = api_token_create(
+        acting_user=world.buyer,
+        membership=Membership.objects.get(user=world.buyer),
+        name="matrix",
+    )
+    return token.pk
+
+
+def _new_user(roles: list[str]) -> Callable[[World], dict[str, Any]]:
+    def body(world: World) -> dict[str, Any]:
+        return {
+            "username": "matrix-user",
+            "full_name": "Matrix User",
+            "email": "matrix@example.in",
+            "password": PASSWORD,
+            "roles": roles,
+        }
+
+    return body
+
+
+def _status(anonymous: int, other: int, wrong: int, right: int) -> dict[str, int]:
+    return dict(zip(PERSONAS, (anonymous, other, wrong, right), strict=True))
+
+
+MATRIX: list[Row] = [
+    Row("GET", "/health", lambda w: "/health", _status(200, 200, 200, 200)),
+    Row("GET", "/policy", lambda w: "/policy", _status(200, 200, 200, 200)),
+    Row("GET", "/accounts/me", lambda w: "/accounts/me", _status(401, 200, 200, 200)),
+    Row(
+        "PATCH",
+        "/accounts/me/language",
+        lambda w: "/accounts/me/language",
+        _status(401, 200, 200, 200),
+        body=lambda w: {"language": "hi"},
+    ),
+    Row(
+        "GET",
+        "/accounts/organisations/{organisation_id}/users",
+        lambda w: f"/accounts/organisations/{w.organisation.pk}/users",
+        _status(401, 404, 403, 200),
+        ORGANISATION_ADMIN,
+    ),
+    Row(
+        "POST",
+        "/accounts/organisations/{organisation_id}/users",
+        lambda w: f"/accounts/organisations/{w.organisation.pk}/users",
+        _status(401, 404, 403, 201),
+        ORGANISATION_ADMIN,
+        body=_new_user(["BUYER"]),
+    ),
+    Row(
+        "PATCH",
+        "/accounts/users/{user_id}",
+        lambda w: f"/accounts/users/{w.buyer.pk}",
+        _status(401, 404, 403, 200),
+        ORGANISATION_ADMIN,
+        body=lambda w: {"full_name": "Renamed Buyer"},
+    ),
+    Row(
+        "POST",
+        "/accounts/users/{user_id}/deactivate",
+        lambda w: f"/accounts/users/{w.buyer.pk}/deactivate",
+        _status(401, 404, 403, 200),
+        ORGANISATION_ADMIN,
+    ),
+    Row(
+        "POST",
+        "/accounts/organisations/{organisation_id}/hand-over",
+        lambda w: f"/accounts/organisations/{w.organisation.pk}/hand-over",
+        _status(401, 404, 403, 200),
+        ORGANISATION_ADMIN,
+        body=lambda w: {"successor": w.paying_authority.pk},
+    ),
+    Row(
+        "GET",
+        "/accounts/offices/{office_id}/readiness",
+        lambda w: f"/accounts/offices/{w.office.pk}/readiness",
+        # Any user of the organisation may ask: the "wrong role" is still a member.
+        _status(401, 404, 200, 200),
+    ),
+    Row(
+        "GET",
+        "/accounts/seller-firms/{firm_id}/users",
+        lambda w: f"/accounts/seller-firms/{w.seller_firm.pk}/users",
+        _status(401, 404, 403, 200),
+        FIRM_ADMIN,
+    ),
+    Row(
+        "POST",
+        "/accounts/seller-firms/{firm_id}/users",
+        lambda w: f"/accounts/seller-firms/{w.seller_firm.pk}/users",
+        _status(401, 404, 403, 201),
+        FIRM_ADMIN,
+        body=_new_user(["SELLER_BIDDING"]),
+    ),
+    Row(
+        "POST",
+        "/accounts/seller-firms/{firm_id}/users/{user_id}/deactivate",
+        lambda w: (
+            f"/accounts/seller-firms/{w.seller_firm.pk}/users/{w.seller_catalogue.pk}/deactivate"
+        ),
+        _status(401, 404, 403, 200),
+        FIRM_ADMIN,
+    ),
+    Row("GET", "/accounts/tokens", lambda w: "/accounts/tokens", _status(401, 200, 200, 200)),
+    Row(
+        "POST",
+        "/accounts/tokens",
+        lambda w: "/accounts/tokens",
+        # The body names the buyer's membership: nobody else may use it.
+        _status(401, 422, 422, 201),
+        body=lambda w: {"membership": _membership_id(w.buyer), "name": "ERP"},
+    ),
+    Row(
+        "POST",
+        "/accounts/tokens/{token_id}/revoke",
+        lambda w: f"/accounts/tokens/{_buyer_token_id(w)}/revoke",
+        # A token is seen by its owner only.
+        _status(401, 404, 404, 200),
+    ),
+]
+
+UNSAFE = [row for row in MATRIX if row.method not in {"GET", "HEAD", "OPTIONS"}]
+# Token auth, for a sample that covers each kind of scope: organisation, firm, own objects.
+TOKEN_ROWS = [
+    row
+    for row in MATRIX
+    if row.id
+    in {
+        "GET /accounts/me",
+        "GET /accounts/organisations/{organisation_id}/users",
+        "POST /accounts/organisations/{organisation_id}/users",
+        "POST /accounts/users/{user_id}/deactivate",
+        "GET /accounts/offices/{office_id}/readiness",
+        "POST /accounts/seller-firms/{firm_id}/users",
+        "POST /accounts/tokens",
+        "POST /accounts/tokens/{token_id}/revoke",
+    }
+]
+
+
+def registered_operations() -> set[tuple[str, str]]:
+    """Every (method, path) the project API serves, from ninja's routers."""
+    api.urls  # noqa: B018 -- building the URLs mounts every (nested) router
+    operations: set[tuple[str, str]] = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            full = "/" + "/".join(part for part in f"{prefix}/{path}".split("/") if part)
+            for operation in path_view.operations:
+                operations.update((method.upper(), full) for method in operation.methods)
+    return operations
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table of the project, plus the states a refusal must not flip."""
+    counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    counts["audit_head"] = head or 0
+    counts["active_memberships"] = Membership.objects.filter(is_active=True).count()
+    counts["active_users"] = User.objects.filter(is_active=True).count()
+    counts["revoked_tokens"] = ApiToken.objects.filter(revoked_at__isnull=False).count()
+    counts["hindi_users"] = User.objects.filter(preferred_language="hi").count()
+    return counts
+
+
+def _session_client(user: User | None) -> tuple[Client, dict[str, str]]:
+    client = Client(enforce_csrf_checks=True)
+    headers: dict[str, str] = {}
+    if user is not None:
+        client.force_login(user)
+        csrf = _get_new_csrf_string()
+        client.cookies[settings.CSRF_COOKIE_NAME] = csrf
+        headers["X-CSRFToken"] = csrf
+    return client, headers
+
+
+def _token_client(user: User) -> tuple[Client, dict[str, str]]:
+    membership = Membership.objects.filter(user=user, is_active=True).order_by("id").first()
+    assert membership is not None
+    _token, raw = api_token_create(acting_user=user, membership=membership, name="matrix")
+    return Client(enforce_csrf_checks=True), {"Authorization": f"Bearer {raw}"}
+
+
+def _call(row: Row, world: World, client: Client, headers: dict[str, str], url: str) -> Any:
+    if row.method == "GET":
+        return client.get(PREFIX + url, headers=headers)
+    body = json.dumps(row.body(world) if row.body else {})
+    return client.generic(
+        row.method, PREFIX + url, body, content_type="application/json", headers=headers
+    )
+
+
+def _check(row: Row, persona: str, auth: str, world: World) -> None:
+    user = None if persona == "anonymous" else getattr(world, row.players[persona])
+    if auth == "token" and user is not None:
+        client, headers = _token_client(user)
+    else:
+        client, headers = _session_client(user)
+    url = row.url(world)  # may create what the row acts on (a token to revoke)
+    before = row_counts()
+    response = _call(row, world, client, headers, url)
+    expected = row.expected[persona]
+    assert response.status_code == expected, (row.id, persona, auth, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    if expected >= 400:
+        error = response.json()["error"]
+        assert set(error) == {"code", "message", "fields"}
+        assert row_counts() == before, f"{row.id} as {persona} was refused but wrote rows"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_session_matrix(row: Row, persona: str, world: World) -> None:
+    _check(row, persona, "session", world)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["other_organisation", "wrong_role", "right_role"])
+@pytest.mark.parametrize("row", TOKEN_ROWS, ids=lambda row: row.id)
+def test_token_matrix(row: Row, persona: str, world: World) -> None:
+    """The same answers with an API token (scoped to the user's membership)."""
+    _check(row, persona, "token", world)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", UNSAFE, ids=lambda row: row.id)
+def test_a_session_write_without_the_csrf_token_is_refused(row: Row, world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(getattr(world, row.players["right_role"]))
+    url = row.url(world)
+    before = row_counts()
+    response = _call(row, world, client, {}, url)
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "auth.csrf_failed")
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", [r for r in MATRIX if r.expected["anonymous"] == 401])
+def test_a_revoked_or_wrong_token_is_401(row: Row, world: World) -> None:
+    client, headers = _token_client(getattr(world, row.players["right_role"]))
+    ApiToken.objects.update(revoked_at=AuditEvent.objects.order_by("-seq").first().at)
+    url = row.url(world)
+    before = row_counts()
+    for auth in (headers["Authorization"], "Bearer kr_nothing_here", "Basic abc"):
+        response = _call(row, world, client, {"Authorization": auth}, url)
+        assert response.status_code == 401, (row.id, auth)
+    assert row_counts() == before
+
+
+def test_every_operation_is_in_the_matrix() -> None:
+    in_matrix = {(row.method, row.path) for row in MATRIX}
+    registered = registered_operations()
+    missing = sorted(registered - in_matrix)
+    assert not missing, f"operations with no row in the authorization matrix: {missing}"
+    stale = sorted(in_matrix - registered)
+    assert not stale, f"matrix rows for operations that no longer exist: {stale}"
+
+
+def test_the_matrix_has_one_row_per_operation() -> None:
+    ids = [row.id for row in MATRIX]
+    assert len(ids) == len(set(ids))
+    assert all(set(row.expected) == set(PERSONAS) for row in MATRIX)
