@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from kraya.api.main import api
+from kraya.web.views import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,10 +1,466 @@
+"""Accounts pages. Each view is thin: find the objects through the selectors'
+authorization look-ups (outside what the user sees → 404, inside it without
+the role → 403), parse the form, call one service, render. A service's
+refusal is shown on the form (`add_to_form`) and nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms as django_forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from kraya.accounts import selectors, services
+from kraya.accounts.forms import (
+    ApiTokenCreateForm,
+    HandOverForm,
+    LanguageForm,
+    SecondaryUserCreateForm,
+    SecondaryUserUpdateForm,
+    SellerUserCreateForm,
+)
+from kraya.accounts.middleware import request_actor
+from kraya.accounts.models import Membership, Role, User
+from kraya.accounts.selectors import Actor
+from kraya.core import errors
+from kraya.core.errors import DomainError, add_to_form
+
+View = Callable[..., HttpResponseBase]
+
+
+def member_page(view: View) -> View:
+    """Signed-in users only (others go to sign in); the selectors' NotFound
+    and PermissionDenied become the 404 and 403 pages."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except errors.NotFound as error:
+            raise Http404(str(error.message)) from error
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(str(error.message)) from error
+
+    return login_required(require_http_methods(["GET", "HEAD", "POST"])(wrapped))
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request_actor(request)
+    assert actor is not None  # member_page signed the user in
+    return actor
+
+
+def _refused(form: django_forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the form; 404/403 refusals stay pages."""
+    if isinstance(error, errors.NotFound | errors.PermissionDenied):
+        raise error
+    add_to_form(form, error)
+
+
+def _bound(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _user_rows(users: list[tuple[User, list[Membership]]], head_role: Role) -> list[dict[str, Any]]:
+    """Rows for a user list: each person, their active memberships, whether
+    they hold the head role (Primary User or seller admin: handed over, not
+    deactivated) and whether they have other roles to edit."""
+    rows = []
+    for person, memberships in users:
+        active = [m for m in memberships if m.is_active]
+        rows.append(
+            {
+                "person": person,
+                "active": active,
+                "is_head": any(m.role == head_role for m in active),
+                "can_edit": any(m.role != head_role for m in memberships),
+            }
+        )
+    return rows
+
+
+# --- signing in and out ---------------------------------------------------------------
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        """A language picked with the switch before signing in is the user's
+        latest choice: save it. Either way the cookie follows the saved
+        preference, so pages stay in that language after signing out."""
+        response = super().form_valid(form)
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in dict(settings.LANGUAGES) and chosen != user.preferred_language:
+            user = services.user_set_language(user=user, language=chosen)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+        )
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have signed out."))
+        return response
+
+
+# --- the Primary User's pages (ROLE-1) ------------------------------------------------
+
+
+@member_page
+def organisation_users(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    actor = _actor(request)
+    organisation = selectors.organisation_get_managed(actor=actor, organisation_id=organisation_id)
+    rows = _user_rows(selectors.organisation_users(organisation=organisation), Role.PRIMARY)
+    return render(
+        request, "accounts/organisation_users.html", {"organisation": organisation, "rows": rows}
+    )
+
+
+@member_page
+def user_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    actor = _actor(request)
+    organisation = selectors.organisation_get_managed(actor=actor, organisation_id=organisation_id)
+    units = selectors.organisation_offices(organisation=organisation)
+    form = SecondaryUserCreateForm(_bound(request), units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.secondary_user_create(
+                acting_user=actor,
+                unit=form.chosen_unit(),
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                mobile=data["mobile"],
+                roles=form.chosen_roles(),
+                password=data["password"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(name)s can now sign in.") % {"name": user})
+            return redirect("accounts:organisation_users", organisation.pk)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "organisation": organisation, "title": _("Add a user")},
+    )
+
+
+@member_page
+def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _actor(request)
+    person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
+    units = selectors.organisation_offices(organisation=organisation)
+    unit = selectors.member_unit_in(user=person, organisation=organisation)
+    roles = [
+        m.role
+        for m in person.memberships.filter(buyer_unit=unit, is_active=True)
+        if m.role != Role.PRIMARY
+    ]
+    initial = {
+        "full_name": person.full_name,
+        "email": person.email,
+        "mobile": person.mobile,
+        "unit": unit.pk,
+        "roles": roles,
+    }
+    form = SecondaryUserUpdateForm(_bound(request), initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.secondary_user_update(
+                acting_user=actor,
+                user=person,
+                unit=form.chosen_unit(),
+                full_name=data["full_name"],
+                email=data["email"],
+                mobile=data["mobile"],
+                roles=form.chosen_roles(),
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Saved the changes to %(name)s.") % {"name": person})
+            return redirect("accounts:organisation_users", organisation.pk)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "person": person,
+            "title": _("Edit %(name)s") % {"name": person},
+        },
+    )
+
+
+@member_page
+def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _actor(request)
+    person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
+    form = django_forms.Form(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.secondary_user_deactivate(acting_user=actor, user=person, unit=organisation)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(name)s has been deactivated.") % {"name": person})
+            return redirect("accounts:organisation_users", organisation.pk)
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "form": form,
+            "title": _("Deactivate %(name)s?") % {"name": person},
+            "explanation": _(
+                "They lose all their roles in %(organisation)s and cannot sign in "
+                "unless they have a role elsewhere. You can reactivate them later."
+            )
+            % {"organisation": organisation},
+            "button": _("Deactivate"),
+            "danger": True,
+            "back": reverse_lazy("accounts:organisation_users", args=[organisation.pk]),
+        },
+    )
+
+
+@member_page
+def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _actor(request)
+    person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
+    unit = selectors.member_unit_in(user=person, organisation=organisation)
+    form = django_forms.Form(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.secondary_user_reactivate(acting_user=actor, user=person, unit=unit)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(name)s is active again.") % {"name": person})
+            return redirect("accounts:organisation_users", organisation.pk)
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "form": form,
+            "title": _("Reactivate %(name)s?") % {"name": person},
+            "explanation": _(
+                "They get back the roles they last held in %(office)s and can sign in again."
+            )
+            % {"office": unit},
+            "button": _("Reactivate"),
+            "back": reverse_lazy("accounts:organisation_users", args=[organisation.pk]),
+        },
+    )
+
+
+@member_page
+def primary_hand_over(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    actor = _actor(request)
+    organisation = selectors.organisation_get_managed(actor=actor, organisation_id=organisation_id)
+    candidates = [
+        person
+        for person, memberships in selectors.organisation_users(organisation=organisation)
+        if person.is_active and person.pk != actor.user.pk and any(m.is_active for m in memberships)
+    ]
+    form = HandOverForm(_bound(request), candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        successor = form.chosen_successor()
+        try:
+            services.primary_role_hand_over(
+                acting_user=actor, organisation=organisation, successor=successor
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now the Primary User of %(organisation)s.")
+                % {"name": successor, "organisation": organisation},
+            )
+            return redirect("web:dashboard")
+    return render(request, "accounts/hand_over.html", {"form": form, "organisation": organisation})
+
+
+# --- the seller admin's pages (ROLE-3) ------------------------------------------------
+
+
+@member_page
+def firm_users(request: HttpRequest, firm_id: int) -> HttpResponse:
+    actor = _actor(request)
+    firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
+    rows = _user_rows(selectors.seller_firm_users(firm=firm), Role.SELLER_ADMIN)
+    return render(request, "accounts/firm_users.html", {"firm": firm, "rows": rows})
+
+
+@member_page
+def seller_user_create(request: HttpRequest, firm_id: int) -> HttpResponse:
+    actor = _actor(request)
+    firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
+    form = SellerUserCreateForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.seller_user_create(
+                acting_user=actor,
+                firm=firm,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                mobile=data["mobile"],
+                roles=form.chosen_roles(),
+                password=data["password"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(name)s can now sign in.") % {"name": user})
+            return redirect("accounts:firm_users", firm.pk)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "firm": firm, "title": _("Add a user to %(firm)s") % {"firm": firm}},
+    )
+
+
+@member_page
+def seller_user_deactivate(request: HttpRequest, firm_id: int, user_id: int) -> HttpResponse:
+    actor = _actor(request)
+    firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
+    person = selectors.seller_firm_member_get(firm=firm, user_id=user_id)
+    form = django_forms.Form(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.seller_user_deactivate(acting_user=actor, user=person, firm=firm)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("%(name)s has been deactivated.") % {"name": person})
+            return redirect("accounts:firm_users", firm.pk)
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "form": form,
+            "title": _("Deactivate %(name)s?") % {"name": person},
+            "explanation": _("They lose their roles in %(firm)s.") % {"firm": firm},
+            "button": _("Deactivate"),
+            "danger": True,
+            "back": reverse_lazy("accounts:firm_users", args=[firm.pk]),
+        },
+    )
+
+
+# --- my account -----------------------------------------------------------------------
+
+
+@member_page
+def account(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    user = actor.user
+    form = LanguageForm(_bound(request), initial={"language": user.preferred_language})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        try:
+            services.user_set_language(user=user, language=language)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            translation.activate(language)
+            messages.success(request, _("Your language has been saved."))
+            return redirect("accounts:me")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "person": user, "memberships": actor.memberships},
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:me")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@never_cache
+@member_page
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """List and create API tokens; a new token's secret is shown once, here."""
+    actor = _actor(request)
+    form = ApiTokenCreateForm(_bound(request), memberships=actor.memberships)
+    raw_token = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, raw_token = services.api_token_create(
+                acting_user=actor,
+                membership=form.chosen_membership(),
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            form = ApiTokenCreateForm(memberships=actor.memberships)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": selectors.api_tokens_for(actor=actor), "raw_token": raw_token},
+    )
+
+
+@member_page
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    actor = _actor(request)
+    token = selectors.api_token_get(actor=actor, token_id=token_id)
+    form = django_forms.Form(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.api_token_revoke(acting_user=actor, token=token)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The token %(name)s has been revoked.") % {"name": token})
+            return redirect("accounts:api_tokens")
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "form": form,
+            "title": _("Revoke the token %(name)s?") % {"name": token},
+            "explanation": _("Programs using it will stop working at once. This cannot be undone."),
+            "button": _("Revoke"),
+            "danger": True,
+            "back": reverse_lazy("accounts:api_tokens"),
+        },
+    )

@@ -1,7 +1,62 @@
+"""Template context for every page: the navigation, by role.
+
+The links come from the signed-in user's active memberships (one query,
+shared with the view through `request_actor`); anonymous visitors cost none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kraya.accounts.middleware import request_actor
+from kraya.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    current: bool = False
+
+
+def _items(request: HttpRequest) -> list[tuple[str, str]]:
+    actor = request_actor(request)
+    if actor is None:
+        return [(reverse("web:home"), _("Home")), ("/catalogue/", _("Catalogue"))]
+    items = [(reverse("web:dashboard"), _("Dashboard")), ("/catalogue/", _("Catalogue"))]
+    primary_of = [m.buyer_unit for m in actor.memberships if m.role == Role.PRIMARY]
+    admin_of = [m.seller_firm for m in actor.memberships if m.role == Role.SELLER_ADMIN]
+    for organisation in primary_of:
+        if organisation is None:
+            continue
+        label = (
+            _("Users")
+            if len(primary_of) == 1
+            else _("Users: %(name)s") % {"name": organisation.display_name}
+        )
+        url = reverse("accounts:organisation_users", args=[organisation.pk])
+        items.append((url, label))
+    for firm in admin_of:
+        if firm is None:
+            continue
+        label = (
+            _("Firm users") if len(admin_of) == 1 else _("Users: %(name)s") % {"name": firm.name}
+        )
+        items.append((reverse("accounts:firm_users", args=[firm.pk]), label))
+    items.append((reverse("accounts:me"), _("My account")))
+    if actor.is_operator:
+        items.append((reverse("admin:index"), _("Operator")))
+    return items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    items = _items(request)
+    # The current item is the longest link the path starts with ("/" only on itself).
+    path = request.path
+    matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return {"nav_items": [NavItem(url, label, url == current) for url, label in items]}

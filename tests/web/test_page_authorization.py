@@ -1,0 +1,238 @@
+"""The authorization matrix of every web page.
+
+For each page: an anonymous visitor is sent to sign in; a user of another
+organisation (or firm, or another user's object) gets 404, as if the object
+did not exist; a user of the same organisation without the role gets 403; the
+right role gets 200. Refused POSTs change nothing. The completeness test walks
+the URL resolver and fails for any page that is neither here nor public, so a
+new page cannot ship without its row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kraya.accounts import services
+from kraya.accounts.models import Membership
+from kraya.catalog import services as catalog_services
+from tests.factories import World, row_counts
+
+pytestmark = pytest.mark.django_db
+
+Kwargs = Callable[[World], dict[str, Any]]
+
+
+def _none(world: World) -> dict[str, Any]:
+    return {}
+
+
+def _organisation(world: World) -> dict[str, Any]:
+    return {"organisation_id": world.organisation.pk}
+
+
+def _member(world: World) -> dict[str, Any]:
+    return {"user_id": world.buyer.pk}
+
+
+def _firm(world: World) -> dict[str, Any]:
+    return {"firm_id": world.seller_firm.pk}
+
+
+def _firm_member(world: World) -> dict[str, Any]:
+    return {"firm_id": world.seller_firm.pk, "user_id": world.seller_catalogue.pk}
+
+
+def _buyers_token(world: World) -> dict[str, Any]:
+    membership = Membership.objects.get(user=world.buyer, is_active=True)
+    token, _raw = services.api_token_create(
+        acting_user=world.buyer, membership=membership, name="robot"
+    )
+    return {"token_id": token.pk}
+
+
+def _category(world: World) -> dict[str, Any]:
+    catalog_services.category_create(
+        acting_user=None, code="furniture", name="Furniture", kind="PRODUCT"
+    )
+    return {"code": "furniture"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: who may see it (`right`), who lacks the role in the same
+    organisation or firm (`wrong_role`, 403) and who is outside it (`other`,
+    404). Users are attribute names of `tests.factories.World`; None where the
+    case does not exist (every signed-in user may see their own pages)."""
+
+    name: str
+    kwargs: Kwargs
+    right: str
+    wrong_role: str | None = None
+    other: str | None = None
+    accepts_post: bool = True
+
+    def url(self, world: World) -> str:
+        return reverse(self.name, kwargs=self.kwargs(world))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+MATRIX = [
+    Page("web:dashboard", _none, right="buyer", accepts_post=False),
+    # The Primary User's pages (ROLE-1).
+    Page("accounts:organisation_users", _organisation, "primary", "buyer", "other_primary"),
+    Page("accounts:user_create", _organisation, "primary", "paying_authority", "other_primary"),
+    Page("accounts:primary_hand_over", _organisation, "primary", "consignee", "other_primary"),
+    Page("accounts:user_edit", _member, "primary", "consignee", "other_primary"),
+    Page("accounts:user_deactivate", _member, "primary", "consignee", "other_primary"),
+    Page("accounts:user_reactivate", _member, "primary", "paying_authority", "other_primary"),
+    # The seller admin's pages (ROLE-3).
+    Page("accounts:firm_users", _firm, "seller_admin", "seller_catalogue", "other_seller_admin"),
+    Page(
+        "accounts:seller_user_create",
+        _firm,
+        "seller_admin",
+        "seller_catalogue",
+        "other_seller_admin",
+    ),
+    Page(
+        "accounts:seller_user_deactivate",
+        _firm_member,
+        "seller_admin",
+        "seller_catalogue",
+        "other_seller_admin",
+    ),
+    # My account: every signed-in user has their own; another user's token is 404.
+    Page("accounts:me", _none, right="buyer"),
+    Page("accounts:password_change", _none, right="buyer"),
+    Page("accounts:api_tokens", _none, right="buyer"),
+    Page("accounts:api_token_revoke", _buyers_token, right="buyer", other="consignee"),
+]
+
+# Pages anyone may see, signed in or not.
+PUBLIC: dict[str, Kwargs] = {
+    "web:home": _none,
+    "web:about": _none,
+    "accounts:login": _none,
+    "catalog:index": _none,
+    "catalog:category": _category,
+}
+# Public POST-only endpoints: the header's language switch and sign-out forms.
+PUBLIC_POST_ONLY = {"set_language", "accounts:logout"}
+# Namespaces with their own matrix: the JSON API (tests/api) and Django's
+# admin, mounted as the operator pages (staff only, Django's own checks).
+OWN_MATRIX_NAMESPACES = {"api", "admin"}
+
+
+def _signed_in(world: World, who: str) -> Client:
+    browser = Client()
+    browser.force_login(getattr(world, who), backend="django.contrib.auth.backends.ModelBackend")
+    return browser
+
+
+def _ids(pages: list[Page]) -> list[str]:
+    return [page.name for page in pages]
+
+
+@pytest.mark.parametrize("page", MATRIX, ids=_ids(MATRIX))
+def test_anonymous_visitors_are_sent_to_sign_in(world: World, page: Page) -> None:
+    url = page.url(world)
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+    if page.accepts_post:
+        before = row_counts()
+        assert Client().post(url, {}).status_code == 302
+        assert row_counts() == before
+
+
+OTHER = [page for page in MATRIX if page.other]
+
+
+@pytest.mark.parametrize("page", OTHER, ids=_ids(OTHER))
+def test_other_organisation_gets_404(world: World, page: Page) -> None:
+    assert page.other is not None
+    browser = _signed_in(world, page.other)
+    url = page.url(world)
+    assert browser.get(url).status_code == 404
+    before = row_counts()
+    assert browser.post(url, {}).status_code == 404
+    assert row_counts() == before
+
+
+WRONG_ROLE = [page for page in MATRIX if page.wrong_role]
+
+
+@pytest.mark.parametrize("page", WRONG_ROLE, ids=_ids(WRONG_ROLE))
+def test_wrong_role_gets_403(world: World, page: Page) -> None:
+    assert page.wrong_role is not None
+    browser = _signed_in(world, page.wrong_role)
+    url = page.url(world)
+    assert browser.get(url).status_code == 403
+    before = row_counts()
+    assert browser.post(url, {}).status_code == 403
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("page", MATRIX, ids=_ids(MATRIX))
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_right_role_gets_200(world: World, page: Page, language: str) -> None:
+    browser = _signed_in(world, page.right)
+    browser.post("/i18n/setlang/", {"language": language, "next": "/"})
+    response = browser.get(page.url(world))
+    assert response.status_code == 200
+    assert f'<html lang="{language}">'.encode() in response.content
+
+
+POSTS = [page for page in MATRIX if page.accepts_post]
+
+
+@pytest.mark.parametrize("page", POSTS, ids=_ids(POSTS))
+def test_posts_without_the_csrf_token_are_refused(world: World, page: Page) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(
+        getattr(world, page.right), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    url = page.url(world)
+    before = row_counts()
+    assert browser.post(url, {}).status_code == 403
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_pages_need_no_sign_in(world: World, name: str) -> None:
+    response = Client().get(reverse(name, kwargs=PUBLIC[name](world)))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_POST_ONLY))
+def test_public_post_only_endpoints_refuse_get(db: None, name: str) -> None:
+    url = reverse(name)
+    assert Client().get(url).status_code == 405
+    assert Client().post(url, {}).status_code == 302
+
+
+def _page_names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in OWN_MATRIX_NAMESPACES:
+                continue
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _page_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern):
+            # An unnamed page cannot be listed: it shows up as its route.
+            yield f"{prefix}{pattern.name}" if pattern.name else f"unnamed: {pattern.pattern}"
+
+
+def test_every_page_is_in_the_matrix_or_public() -> None:
+    pages = set(_page_names(get_resolver()))
+    listed = {page.name for page in MATRIX} | set(PUBLIC) | PUBLIC_POST_ONLY
+    assert pages - listed == set(), "add these pages to MATRIX (or PUBLIC) with their roles"
+    assert listed - pages == set(), "these rows name pages that no longer exist"
+    assert len({page.name for page in MATRIX}) == len(MATRIX)
