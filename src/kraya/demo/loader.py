@@ -1,0 +1,203 @@
+"""Load the demo world of `data.py` through the real services.
+
+Every step is get-or-create, keyed by a unique code or username, so a second
+run creates nothing and a half-loaded database is completed. It runs in one
+transaction: a failure leaves the database as it was."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from kraya.accounts import selectors as account_selectors
+from kraya.accounts import services as account_services
+from kraya.accounts.models import BuyerUnit, Membership, OrganisationType, Role, SellerFirm, User
+from kraya.catalog import services as catalog_services
+from kraya.catalog.models import Category, Offer
+from kraya.demo import data
+
+
+@dataclass
+class LoadReport:
+    """What a load created, by kind; empty when the demo was already there."""
+
+    created: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def _unit(
+    report: LoadReport,
+    spec: data.Office,
+    *,
+    level: str,
+    parent: BuyerUnit | None,
+) -> BuyerUnit:
+    existing = BuyerUnit.objects.filter(code=spec.code).first()
+    if existing is not None:
+        return existing
+    report.created["buyer units"] += 1
+    return account_services.buyer_unit_create(
+        acting_user=None,
+        parent=parent,
+        level=level,
+        name=spec.name,
+        name_hi=spec.name_hi,
+        code=spec.code,
+        organisation_type=OrganisationType.STATE if parent is None else None,
+        state=data.STATE_NAME,
+        district=spec.district,
+    )
+
+
+def _organisation(
+    report: LoadReport, spec: data.Organisation, *, department: BuyerUnit
+) -> tuple[BuyerUnit, User]:
+    existing = BuyerUnit.objects.filter(code=spec.code).first()
+    if existing is not None:
+        membership = account_selectors.primary_membership_for(organisation=existing)
+        if membership is not None:
+            return existing, membership.user
+    report.created["buyer units"] += 1
+    report.created["users"] += 1
+    return account_services.organisation_register(
+        acting_user=None,
+        parent=department,
+        name=spec.name,
+        name_hi=spec.name_hi,
+        code=spec.code,
+        primary_username=spec.primary.username,
+        primary_full_name=spec.primary.full_name,
+        primary_email=spec.primary.email,
+        primary_password=data.DEMO_PASSWORD,
+    )
+
+
+def _secondary_user(
+    report: LoadReport, person: data.Person, *, primary: User, office: BuyerUnit
+) -> None:
+    if User.objects.filter(username=person.username).exists():
+        return
+    report.created["users"] += 1
+    account_services.secondary_user_create(
+        acting_user=primary,
+        unit=office,
+        username=person.username,
+        full_name=person.full_name,
+        email=person.email,
+        roles=[Role(role) for role in person.roles],
+        password=data.DEMO_PASSWORD,
+    )
+
+
+def _firm(report: LoadReport, spec: data.Firm) -> tuple[SellerFirm, User]:
+    admin_membership = (
+        Membership.objects.filter(
+            user__username=spec.admin.username, role=Role.SELLER_ADMIN, is_active=True
+        )
+        .select_related("seller_firm", "user")
+        .first()
+    )
+    if admin_membership is not None and admin_membership.seller_firm is not None:
+        return admin_membership.seller_firm, admin_membership.user
+    report.created["seller firms"] += 1
+    report.created["users"] += 1
+    return account_services.seller_firm_create(
+        acting_user=None,
+        name=spec.name,
+        state=data.STATE_NAME,
+        district=spec.district,
+        admin_username=spec.admin.username,
+        admin_full_name=spec.admin.full_name,
+        admin_email=spec.admin.email,
+        admin_password=data.DEMO_PASSWORD,
+    )
+
+
+def _seller_user(report: LoadReport, person: data.Person, *, admin: User, firm: SellerFirm) -> None:
+    if User.objects.filter(username=person.username).exists():
+        return
+    report.created["users"] += 1
+    account_services.seller_user_create(
+        acting_user=admin,
+        firm=firm,
+        username=person.username,
+        full_name=person.full_name,
+        email=person.email,
+        roles=[Role(role) for role in person.roles],
+        password=data.DEMO_PASSWORD,
+    )
+
+
+def _category(report: LoadReport, spec: data.Category) -> Category:
+    existing = Category.objects.filter(code=spec.code).first()
+    if existing is not None:
+        return existing
+    report.created["categories"] += 1
+    return catalog_services.category_create(
+        acting_user=None, code=spec.code, name=spec.name, name_hi=spec.name_hi, kind=spec.kind
+    )
+
+
+def _offer(
+    report: LoadReport,
+    spec: data.Offer,
+    *,
+    firms: dict[str, SellerFirm],
+    categories: dict[str, Category],
+) -> None:
+    firm = firms[spec.firm_admin]
+    if Offer.objects.filter(seller_firm=firm, title=spec.title).exists():
+        return
+    report.created["offers"] += 1
+    catalog_services.offer_create(
+        acting_user=User.objects.get(username=spec.listed_by),
+        firm=firm,
+        category=categories[spec.category],
+        title=spec.title,
+        title_hi=spec.title_hi,
+        brand=spec.brand,
+        model=spec.model,
+        price_paise=spec.price_paise,
+        mrp_paise=spec.mrp_paise,
+        stock=spec.stock,
+        lead_time_days=spec.lead_time_days,
+    )
+
+
+@transaction.atomic
+def load_demo() -> LoadReport:
+    """Create whatever part of the demo world is missing."""
+    report = LoadReport()
+    state = _unit(report, data.STATE, level=BuyerUnit.Level.STATE, parent=None)
+    for department_spec in data.DEPARTMENTS:
+        department = _unit(
+            report,
+            data.Office(department_spec.code, department_spec.name, department_spec.name_hi, ""),
+            level=BuyerUnit.Level.DEPARTMENT,
+            parent=state,
+        )
+        organisation_spec = department_spec.organisation
+        organisation, primary = _organisation(report, organisation_spec, department=department)
+        offices = [
+            _unit(report, office, level=BuyerUnit.Level.OFFICE, parent=organisation)
+            for office in organisation_spec.offices
+        ]
+        for person in organisation_spec.staff:
+            _secondary_user(report, person, primary=primary, office=offices[0])
+
+    firms: dict[str, SellerFirm] = {}
+    for firm_spec in data.FIRMS:
+        firm, admin = _firm(report, firm_spec)
+        firms[firm_spec.admin.username] = firm
+        for person in firm_spec.staff:
+            _seller_user(report, person, admin=admin, firm=firm)
+
+    categories = {spec.code: _category(report, spec) for spec in data.CATEGORIES}
+    for offer_spec in data.OFFERS:
+        _offer(report, offer_spec, firms=firms, categories=categories)
+    return report
