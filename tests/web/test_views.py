@@ -112,6 +112,11 @@ def test_a_users_saved_language_wins_over_accept_language(world, client_as) -> N
     assert html_lang(response.content) == "hi"
 
 
+def test_a_user_who_never_chose_a_language_gets_the_browsers(world, client_as) -> None:
+    response = client_as(world.buyer).get("/dashboard/", headers={"accept-language": "hi"})
+    assert html_lang(response.content) == "hi"
+
+
 def test_language_switch_ignores_an_unknown_language_and_an_unsafe_next(world, client_as) -> None:
     browser = client_as(world.buyer)
     head = audit_head()
@@ -119,7 +124,7 @@ def test_language_switch_ignores_an_unknown_language_and_an_unsafe_next(world, c
     assert response.status_code == 302
     assert response["Location"] == "/"
     world.buyer.refresh_from_db()
-    assert world.buyer.preferred_language == "en"
+    assert world.buyer.preferred_language == ""
     assert audit_head() == head
 
 

@@ -23,7 +23,10 @@ class User(AbstractUser):
         _("language"),
         max_length=8,
         choices=[("en", "English"), ("hi", "हिन्दी")],
-        default="en",
+        # Blank means "not chosen yet": the browser's Accept-Language decides
+        # until the user picks a language.
+        default="",
+        blank=True,
     )
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -72,6 +72,40 @@ def _refused(form: django_forms.BaseForm, error: DomainError) -> None:
 
 def _bound(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
+
+
+def _confirm_page(
+    request: HttpRequest,
+    *,
+    perform: Callable[[], object],
+    done: str,
+    redirect_to: str,
+    title: str,
+    explanation: str,
+    button: str,
+    danger: bool = False,
+) -> HttpResponse:
+    """A confirmation page for one POST action (deactivate, reactivate,
+    revoke): GET shows the question, POST performs it through the service and
+    redirects with `done` as the message; a refusal is shown on the page."""
+    form = django_forms.Form(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform()
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(redirect_to)
+    context = {
+        "form": form,
+        "title": title,
+        "explanation": explanation,
+        "button": button,
+        "danger": danger,
+        "back": redirect_to,
+    }
+    return render(request, "accounts/confirm.html", context)
 
 
 def _user_rows(users: list[tuple[User, list[Membership]]], head_role: Role) -> list[dict[str, Any]]:
@@ -224,30 +258,21 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _actor(request)
     person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
-    form = django_forms.Form(_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.secondary_user_deactivate(acting_user=actor, user=person, unit=organisation)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("%(name)s has been deactivated.") % {"name": person})
-            return redirect("accounts:organisation_users", organisation.pk)
-    return render(
+    return _confirm_page(
         request,
-        "accounts/confirm.html",
-        {
-            "form": form,
-            "title": _("Deactivate %(name)s?") % {"name": person},
-            "explanation": _(
-                "They lose all their roles in %(organisation)s and cannot sign in "
-                "unless they have a role elsewhere. You can reactivate them later."
-            )
-            % {"organisation": organisation},
-            "button": _("Deactivate"),
-            "danger": True,
-            "back": reverse_lazy("accounts:organisation_users", args=[organisation.pk]),
-        },
+        perform=lambda: services.secondary_user_deactivate(
+            acting_user=actor, user=person, unit=organisation
+        ),
+        done=_("%(name)s has been deactivated.") % {"name": person},
+        redirect_to=reverse("accounts:organisation_users", args=[organisation.pk]),
+        title=_("Deactivate %(name)s?") % {"name": person},
+        explanation=_(
+            "They lose all their roles in %(organisation)s and cannot sign in "
+            "unless they have a role elsewhere. You can reactivate them later."
+        )
+        % {"organisation": organisation},
+        button=_("Deactivate"),
+        danger=True,
     )
 
 
@@ -256,28 +281,17 @@ def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _actor(request)
     person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
     unit = selectors.member_unit_in(user=person, organisation=organisation)
-    form = django_forms.Form(_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.secondary_user_reactivate(acting_user=actor, user=person, unit=unit)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("%(name)s is active again.") % {"name": person})
-            return redirect("accounts:organisation_users", organisation.pk)
-    return render(
+    return _confirm_page(
         request,
-        "accounts/confirm.html",
-        {
-            "form": form,
-            "title": _("Reactivate %(name)s?") % {"name": person},
-            "explanation": _(
-                "They get back the roles they last held in %(office)s and can sign in again."
-            )
-            % {"office": unit},
-            "button": _("Reactivate"),
-            "back": reverse_lazy("accounts:organisation_users", args=[organisation.pk]),
-        },
+        perform=lambda: services.secondary_user_reactivate(
+            acting_user=actor, user=person, unit=unit
+        ),
+        done=_("%(name)s is active again.") % {"name": person},
+        redirect_to=reverse("accounts:organisation_users", args=[organisation.pk]),
+        title=_("Reactivate %(name)s?") % {"name": person},
+        explanation=_("They get back the roles they last held in %(office)s and can sign in again.")
+        % {"office": unit},
+        button=_("Reactivate"),
     )
 
 
@@ -355,26 +369,15 @@ def seller_user_deactivate(request: HttpRequest, firm_id: int, user_id: int) -> 
     actor = _actor(request)
     firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
     person = selectors.seller_firm_member_get(firm=firm, user_id=user_id)
-    form = django_forms.Form(_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.seller_user_deactivate(acting_user=actor, user=person, firm=firm)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("%(name)s has been deactivated.") % {"name": person})
-            return redirect("accounts:firm_users", firm.pk)
-    return render(
+    return _confirm_page(
         request,
-        "accounts/confirm.html",
-        {
-            "form": form,
-            "title": _("Deactivate %(name)s?") % {"name": person},
-            "explanation": _("They lose their roles in %(firm)s.") % {"firm": firm},
-            "button": _("Deactivate"),
-            "danger": True,
-            "back": reverse_lazy("accounts:firm_users", args=[firm.pk]),
-        },
+        perform=lambda: services.seller_user_deactivate(acting_user=actor, user=person, firm=firm),
+        done=_("%(name)s has been deactivated.") % {"name": person},
+        redirect_to=reverse("accounts:firm_users", args=[firm.pk]),
+        title=_("Deactivate %(name)s?") % {"name": person},
+        explanation=_("They lose their roles in %(firm)s.") % {"firm": firm},
+        button=_("Deactivate"),
+        danger=True,
     )
 
 
@@ -443,24 +446,13 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     actor = _actor(request)
     token = selectors.api_token_get(actor=actor, token_id=token_id)
-    form = django_forms.Form(_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.api_token_revoke(acting_user=actor, token=token)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("The token %(name)s has been revoked.") % {"name": token})
-            return redirect("accounts:api_tokens")
-    return render(
+    return _confirm_page(
         request,
-        "accounts/confirm.html",
-        {
-            "form": form,
-            "title": _("Revoke the token %(name)s?") % {"name": token},
-            "explanation": _("Programs using it will stop working at once. This cannot be undone."),
-            "button": _("Revoke"),
-            "danger": True,
-            "back": reverse_lazy("accounts:api_tokens"),
-        },
+        perform=lambda: services.api_token_revoke(acting_user=actor, token=token),
+        done=_("The token %(name)s has been revoked.") % {"name": token},
+        redirect_to=reverse("accounts:api_tokens"),
+        title=_("Revoke the token %(name)s?") % {"name": token},
+        explanation=_("Programs using it will stop working at once. This cannot be undone."),
+        button=_("Revoke"),
+        danger=True,
     )

@@ -434,7 +434,7 @@ def test_the_language_persists_per_user(world):
     user = services.user_set_language(user=world.buyer, language="hi")
     assert User.objects.get(pk=user.pk).preferred_language == "hi"
     assert audit_actions_since(head) == ["accounts.user.set_language"]
-    assert AuditEvent.objects.get(seq=head + 1).payload == {"from": "en", "to": "hi"}
+    assert AuditEvent.objects.get(seq=head + 1).payload == {"from": "", "to": "hi"}
 
 
 def test_an_unknown_language_is_refused(world):

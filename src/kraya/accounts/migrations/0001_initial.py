@@ -123,8 +123,9 @@ class Migration(migrations.Migration):
                 (
                     "preferred_language",
                     models.CharField(
+                        blank=True,
                         choices=[("en", "English"), ("hi", "हिन्दी")],
-                        default="en",
+                        default="",
                         max_length=8,
                         verbose_name="language",
                     ),
