@@ -147,6 +147,7 @@ class World:
     seller_catalogue: User
     other_seller_firm: SellerFirm
     other_seller_admin: User
+    operator: User  # a platform operator (is_staff)
 
 
 def make_world() -> World:
@@ -193,6 +194,7 @@ def make_world() -> World:
         seller_catalogue=seller_catalogue,
         other_seller_firm=other_seller_firm,
         other_seller_admin=other_seller_admin,
+        operator=make_operator(),
     )
 
 

@@ -14,3 +14,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True  # no scan of every static file per test Client
+# Background tasks (kraya.core.tasks.enqueue) run inline on commit, so tests are deterministic.
+KRAYA_TASKS_INLINE = True

@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "kraya.core",
     "kraya.api",
     "kraya.accounts",
+    "kraya.sellers",
     "kraya.catalog",
+    "kraya.outreach",
     "kraya.web",
     "kraya.demo",
 ]

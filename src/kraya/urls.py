@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kraya.accounts.urls")),
     path("catalogue/", include("kraya.catalog.urls")),
+    path("sellers/", include("kraya.sellers.urls")),
+    path("outreach/", include("kraya.outreach.urls")),
     path("operator/", admin.site.urls),
     path("", include("kraya.web.urls")),
 ]

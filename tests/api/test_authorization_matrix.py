@@ -21,14 +21,19 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from tests.factories import PASSWORD, World
+from tests.outreach import matrix as outreach
+from tests.sellers import kyc_examples as kyc
 
 from kraya.accounts.models import ApiToken, Membership, User
 from kraya.accounts.services import api_token_create
 from kraya.api.main import api
 from kraya.core.audit_models import AuditEvent
+from kraya.sellers.bulk.columns import template_csv
+from kraya.sellers.models import ImportBatch
 
 PREFIX = "/api/v1"
 PERSONAS = ("anonymous", "other_organisation", "wrong_role", "right_role")
@@ -59,6 +64,7 @@ class Row:
     expected: dict[str, int]
     players: dict[str, str] = field(default_factory=lambda: MEMBER)
     body: Callable[[World], dict[str, Any]] | None = None
+    multipart: bool = False  # send `body` as a form upload instead of JSON (bulk CSV)
 
     @property
     def id(self) -> str:
@@ -91,6 +97,27 @@ def _new_user(roles: list[str]) -> Callable[[World], dict[str, Any]]:
         }
 
     return body
+
+
+# Bulk registration (KYC-5): operators only; everyone else, in any firm or office, is 403.
+BULK_OPERATOR = {
+    "other_organisation": "seller_admin",
+    "wrong_role": "buyer",
+    "right_role": "operator",
+}
+
+
+def _bulk_upload(world: World) -> dict[str, Any]:
+    return {
+        "file": SimpleUploadedFile("sellers.csv", template_csv("en"), content_type="text/csv"),
+        "source": "Matrix workshop",
+    }
+
+
+def _bulk_batch(world: World) -> ImportBatch:
+    return ImportBatch.objects.create(
+        uploaded_by=world.operator, source="Matrix camp", file_name="m.csv", content=b""
+    )
 
 
 def _status(anonymous: int, other: int, wrong: int, right: int) -> dict[str, int]:
@@ -193,6 +220,205 @@ MATRIX: list[Row] = [
         # A token is seen by its owner only.
         _status(401, 404, 404, 200),
     ),
+    # --- sellers (issue 3, sellers domain): registration, directory, KYC check ----------
+    Row(
+        "POST",
+        "/sellers/registrations",
+        lambda w: "/sellers/registrations",
+        # Anyone signed in may start registering a firm.
+        _status(401, 201, 201, 201),
+    ),
+    Row(
+        "GET",
+        "/sellers/registrations/mine",
+        lambda w: (kyc.complete_draft(w.consignee), "/sellers/registrations/mine")[1],
+        _status(401, 404, 404, 200),
+        kyc.APPLICANT_READ,
+    ),
+    Row(
+        "GET",
+        "/sellers/registrations/{registration_id}",
+        lambda w: f"/sellers/registrations/{kyc.complete_draft(w.consignee).pk}",
+        _status(401, 404, 404, 200),
+        kyc.APPLICANT_READ,
+    ),
+    *[
+        Row(
+            "PUT",
+            f"/sellers/registrations/{{registration_id}}/steps/{step}",
+            lambda w, step=step: (
+                f"/sellers/registrations/{kyc.complete_draft(w.consignee).pk}/steps/{step}"
+            ),
+            # The operator sees the draft but only the applicant edits it.
+            _status(401, 404, 403, 200),
+            kyc.APPLICANT_EDIT,
+            body=lambda w, step=step: kyc.step_body(w.consignee, step),
+        )
+        for step in kyc.STEP_NAMES
+    ],
+    Row(
+        "POST",
+        "/sellers/registrations/{registration_id}/submit",
+        lambda w: f"/sellers/registrations/{kyc.complete_draft(w.consignee).pk}/submit",
+        _status(401, 404, 403, 200),
+        kyc.APPLICANT_EDIT,
+    ),
+    Row(
+        "POST",
+        "/sellers/registrations/{registration_id}/verify",
+        lambda w: f"/sellers/registrations/{kyc.submitted(w.consignee).pk}/verify",
+        _status(401, 403, 403, 200),
+        kyc.OPERATOR,
+    ),
+    Row(
+        "POST",
+        "/sellers/registrations/{registration_id}/reject",
+        lambda w: f"/sellers/registrations/{kyc.submitted(w.consignee).pk}/reject",
+        _status(401, 403, 403, 200),
+        kyc.OPERATOR,
+        body=lambda w: {"reason": "The bank letter is unreadable."},
+    ),
+    Row(
+        "GET",
+        "/sellers/directory",
+        lambda w: "/sellers/directory?state=Uttar%20Pradesh",
+        _status(401, 403, 403, 200),
+        kyc.OPERATOR,
+    ),
+    Row(
+        "GET",
+        "/sellers/kyc/check",
+        lambda w: "/sellers/kyc/check?pan=AAPFU0939F&gstin=27AAPFU0939F1ZV",
+        # Public: a validation helper that reads and stores nothing.
+        _status(200, 200, 200, 200),
+    ),
+    # --- sellers (issue 3, bulk registration KYC-5): operators only ------------------
+    Row(
+        "POST",
+        "/sellers/imports",
+        lambda w: "/sellers/imports",
+        _status(401, 403, 403, 201),
+        BULK_OPERATOR,
+        body=_bulk_upload,
+        multipart=True,
+    ),
+    Row(
+        "GET",
+        "/sellers/imports/{batch_id}",
+        lambda w: f"/sellers/imports/{_bulk_batch(w).pk}",
+        _status(401, 403, 403, 200),
+        BULK_OPERATOR,
+    ),
+    Row(
+        "GET",
+        "/sellers/imports/{batch_id}/rows",
+        lambda w: f"/sellers/imports/{_bulk_batch(w).pk}/rows?outcome=REJECTED",
+        _status(401, 403, 403, 200),
+        BULK_OPERATOR,
+    ),
+    # --- outreach (issue 3, OUT-1 events: public reads, operator writes) -------------
+    Row("GET", "/outreach/events", lambda w: "/outreach/events", _status(200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/outreach/events",
+        lambda w: "/outreach/events",
+        _status(401, 403, 403, 201),
+        outreach.OPERATOR,
+        body=outreach.event_body,
+    ),
+    Row(
+        "GET",
+        "/outreach/events/{code}",
+        lambda w: f"/outreach/events/{outreach.event_code(w)}",
+        _status(200, 200, 200, 200),
+    ),
+    Row(
+        "PUT",
+        "/outreach/events/{code}",
+        lambda w: f"/outreach/events/{outreach.event_code(w)}",
+        _status(401, 403, 403, 200),
+        outreach.OPERATOR,
+        body=outreach.event_body,
+    ),
+    Row(
+        "GET",
+        "/outreach/events/{code}/funnel",
+        lambda w: f"/outreach/events/{outreach.event_code(w)}/funnel",
+        _status(200, 200, 200, 200),
+    ),
+    Row(
+        "POST",
+        "/outreach/events/{code}/attendance",
+        lambda w: f"/outreach/events/{outreach.event_code(w)}/attendance",
+        _status(401, 403, 403, 201),
+        outreach.OPERATOR,
+        body=lambda w: {"attendees": [{"name": "Sunita Devi", "attendee_type": "SELLER"}]},
+    ),
+    Row(
+        "GET",
+        "/outreach/states/{state}",
+        lambda w: (outreach.event_code(w), "/outreach/states/Uttar%20Pradesh")[1],
+        _status(200, 200, 200, 200),
+    ),
+    # --- outreach (issue 3, OUT-2 feedback: buyers and sellers write, operators answer) ---
+    Row(
+        "POST",
+        "/outreach/feedback",
+        lambda w: "/outreach/feedback",
+        # Every buyer or seller may write; the "other organisation" too.
+        _status(401, 201, 201, 201),
+        body=lambda w: {"text": "भुगतान में देरी है।", "language": "hi"},
+    ),
+    Row(
+        "GET",
+        "/outreach/feedback/mine",
+        lambda w: "/outreach/feedback/mine",
+        _status(401, 200, 200, 200),
+    ),
+    Row(
+        "GET",
+        "/outreach/feedback/{feedback_id}",
+        lambda w: f"/outreach/feedback/{outreach.buyers_feedback(w).pk}",
+        # Only its author (the buyer) and operators see a feedback.
+        _status(401, 404, 404, 200),
+    ),
+    Row(
+        "GET",
+        "/outreach/feedback",
+        lambda w: (outreach.buyers_feedback(w), "/outreach/feedback?status=OPEN")[1],
+        _status(401, 403, 403, 200),
+        outreach.OPERATOR,
+    ),
+    Row(
+        "GET",
+        "/outreach/feedback/summary",
+        lambda w: (outreach.buyers_feedback(w), "/outreach/feedback/summary?by=state")[1],
+        _status(401, 403, 403, 200),
+        outreach.OPERATOR,
+    ),
+    Row(
+        "POST",
+        "/outreach/feedback/{feedback_id}/tag",
+        lambda w: f"/outreach/feedback/{outreach.buyers_feedback(w).pk}/tag",
+        _status(401, 403, 403, 200),
+        outreach.OPERATOR,
+        body=lambda w: {"topic": "PAYMENT"},
+    ),
+    Row(
+        "POST",
+        "/outreach/feedback/{feedback_id}/respond",
+        lambda w: f"/outreach/feedback/{outreach.buyers_feedback(w, status='TAGGED').pk}/respond",
+        _status(401, 403, 403, 200),
+        outreach.OPERATOR,
+        body=lambda w: {"response": "The bill is passed."},
+    ),
+    Row(
+        "POST",
+        "/outreach/feedback/{feedback_id}/close",
+        lambda w: f"/outreach/feedback/{outreach.buyers_feedback(w, status='RESPONDED').pk}/close",
+        _status(401, 403, 403, 200),
+        outreach.OPERATOR,
+    ),
 ]
 
 UNSAFE = [row for row in MATRIX if row.method not in {"GET", "HEAD", "OPTIONS"}]
@@ -259,6 +485,8 @@ def _token_client(user: User) -> tuple[Client, dict[str, str]]:
 def _call(row: Row, world: World, client: Client, headers: dict[str, str], url: str) -> Any:
     if row.method == "GET":
         return client.get(PREFIX + url, headers=headers)
+    if row.multipart:
+        return client.post(PREFIX + url, row.body(world) if row.body else {}, headers=headers)
     body = json.dumps(row.body(world) if row.body else {})
     return client.generic(
         row.method, PREFIX + url, body, content_type="application/json", headers=headers
@@ -313,7 +541,11 @@ def test_a_session_write_without_the_csrf_token_is_refused(row: Row, world: Worl
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", [r for r in MATRIX if r.expected["anonymous"] == 401])
 def test_a_revoked_or_wrong_token_is_401(row: Row, world: World) -> None:
-    client, headers = _token_client(getattr(world, row.players["right_role"]))
+    user = getattr(world, row.players["right_role"])
+    if not Membership.objects.filter(user=user, is_active=True).exists():
+        # Operators hold no membership, hence no token: a buyer's revoked token stands in.
+        user = world.buyer
+    client, headers = _token_client(user)
     ApiToken.objects.update(revoked_at=AuditEvent.objects.order_by("-seq").first().at)
     url = row.url(world)
     before = row_counts()

@@ -18,9 +18,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kraya.accounts import services
-from kraya.accounts.models import Membership
+from kraya.accounts.models import Membership, User
 from kraya.catalog import services as catalog_services
+from kraya.sellers import services as seller_services
+from kraya.sellers.models import ImportBatch
 from tests.factories import World, row_counts
+from tests.outreach import matrix as outreach
+from tests.sellers.kyc_examples import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +66,31 @@ def _category(world: World) -> dict[str, Any]:
     return {"code": "furniture"}
 
 
+def _bulk_batch(world: World) -> dict[str, Any]:
+    batch = ImportBatch.objects.create(
+        uploaded_by=world.operator, source="Matrix camp", file_name="m.csv", content=b""
+    )
+    return {"batch_id": batch.pk}
+
+
+# Seller registration (issue 3, the registration wizard part): the buyer
+# applies for a seller firm; an operator checks another, submitted one.
+def _draft(world: World) -> dict[str, Any]:
+    registration = seller_services.registration_start(applicant=world.buyer)
+    return {"registration_id": registration.pk}
+
+
+def _draft_step(world: World) -> dict[str, Any]:
+    return {**_draft(world), "step": "firm"}
+
+
+def _submitted(world: World) -> dict[str, Any]:
+    applicant = User.objects.create_user(
+        username="applicant", password="Kraya-test-2024", email="applicant@example.in"
+    )
+    return {"registration_id": submitted(applicant).pk}
+
+
 @dataclass(frozen=True)
 class Page:
     """One page: who may see it (`right`), who lacks the role in the same
@@ -75,6 +104,7 @@ class Page:
     wrong_role: str | None = None
     other: str | None = None
     accepts_post: bool = True
+    html: bool = True  # False: a download (CSV), checked for its status only
 
     def url(self, world: World) -> str:
         return reverse(self.name, kwargs=self.kwargs(world))
@@ -113,6 +143,55 @@ MATRIX = [
     Page("accounts:password_change", _none, right="buyer"),
     Page("accounts:api_tokens", _none, right="buyer"),
     Page("accounts:api_token_revoke", _buyers_token, right="buyer", other="consignee"),
+    # Bulk registration (issue 3, KYC-5): operators only; the downloads are CSV, not HTML.
+    Page("sellers:bulk_upload", _none, right="operator", wrong_role="seller_admin"),
+    Page(
+        "sellers:bulk_template",
+        _none,
+        right="operator",
+        wrong_role="buyer",
+        accepts_post=False,
+        html=False,
+    ),
+    Page("sellers:bulk_batch", _bulk_batch, "operator", "seller_admin"),
+    Page(
+        "sellers:bulk_report",
+        _bulk_batch,
+        "operator",
+        "buyer",
+        accepts_post=False,
+        html=False,
+    ),
+    # Seller registration wizard (issue 3, KYC-1..6): the applicant's own
+    # pages; someone else's registration does not exist for them.
+    Page("sellers:register", _none, right="consignee"),
+    Page("sellers:step", _draft_step, right="buyer", other="consignee"),
+    Page("sellers:review", _draft, right="buyer", other="consignee"),
+    Page("sellers:status", _draft, right="buyer", other="consignee"),
+    # The operators' seller directory and verification (is_staff only).
+    Page("sellers:directory", _none, right="operator", wrong_role="buyer", accepts_post=False),
+    Page(
+        "sellers:registration_detail",
+        _submitted,
+        right="operator",
+        wrong_role="buyer",
+        accepts_post=False,
+    ),
+    Page("sellers:registration_verify", _submitted, right="operator", wrong_role="buyer"),
+    Page("sellers:registration_reject", _submitted, right="operator", wrong_role="buyer"),
+    # Outreach (issue 3, OUT-1): the operators' event pages.
+    Page("outreach:event_create", _none, right="operator", wrong_role="buyer"),
+    Page("outreach:event_edit", outreach.event_kwargs, "operator", "seller_admin"),
+    Page("outreach:attendance", outreach.event_kwargs, "operator", "buyer"),
+    Page("outreach:event_import", outreach.event_kwargs, "operator", "seller_admin"),
+    # Outreach (OUT-2): buyers and sellers write feedback (an operator holds no
+    # buyer or seller role: 403) and see only their own; operators answer it.
+    Page("outreach:feedback_new", _none, right="buyer", wrong_role="operator"),
+    Page("outreach:feedback_mine", _none, right="seller_admin", accepts_post=False),
+    Page("outreach:feedback_detail", outreach.feedback_kwargs, "buyer", other="other_buyer"),
+    Page("outreach:inbox", _none, right="operator", wrong_role="buyer", accepts_post=False),
+    Page("outreach:inbox_item", outreach.feedback_kwargs, "operator", "buyer"),
+    Page("outreach:summary", _none, right="operator", wrong_role="seller_admin"),
 ]
 
 # Pages anyone may see, signed in or not.
@@ -122,6 +201,13 @@ PUBLIC: dict[str, Kwargs] = {
     "accounts:login": _none,
     "catalog:index": _none,
     "catalog:category": _category,
+    "sellers:landing": _none,
+    "sellers:signup": _none,
+    # Outreach (issue 3, OUT-1): events, their funnel and the state view are public.
+    "outreach:events": _none,
+    "outreach:event": outreach.event_kwargs,
+    "outreach:event_register": outreach.event_kwargs,
+    "outreach:state": outreach.state_kwargs,
 }
 # Public POST-only endpoints: the header's language switch and sign-out forms.
 PUBLIC_POST_ONLY = {"set_language", "accounts:logout"}
@@ -187,7 +273,8 @@ def test_right_role_gets_200(world: World, page: Page, language: str) -> None:
     browser.post("/i18n/setlang/", {"language": language, "next": "/"})
     response = browser.get(page.url(world))
     assert response.status_code == 200
-    assert f'<html lang="{language}">'.encode() in response.content
+    if page.html:
+        assert f'<html lang="{language}">'.encode() in response.content
 
 
 POSTS = [page for page in MATRIX if page.accepts_post]

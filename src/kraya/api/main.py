@@ -142,4 +142,7 @@ def health(request: HttpRequest) -> Any:
 
 # Routers, in one place. Each app's `api.py` exposes `router`.
 api.add_router("/accounts", "kraya.accounts.api.router")
+api.add_router("/sellers", "kraya.sellers.api.router")
+api.add_router("/sellers/imports", "kraya.sellers.bulk.api.router")  # KYC-5 bulk
+api.add_router("/outreach", "kraya.outreach.api.router")
 api.add_router("/policy", "kraya.core.api.router")

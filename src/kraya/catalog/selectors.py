@@ -34,3 +34,23 @@ def offers_in_category(*, category: Category) -> QuerySet[Offer]:
         .select_related("seller_firm")
         .order_by("price_paise", "id")
     )
+
+
+def seller_firms_listed(*, firm_ids: set[int]) -> set[int]:
+    """Of `firm_ids`, the firms with at least one listed offer (the outreach
+    funnel's "catalogue listed" stage, OUT-1), in one query."""
+    return set(
+        Offer.objects.filter(_listed(), seller_firm_id__in=firm_ids)
+        .values_list("seller_firm_id", flat=True)
+        .distinct()
+    )
+
+
+def seller_firms_with_offers(*, firm_ids: set[int]) -> set[int]:
+    """Of `firm_ids`, the firms that have ever made an offer, listed or not
+    (the funnel's "bid or offer made" stage), in one query."""
+    return set(
+        Offer.objects.filter(seller_firm_id__in=firm_ids)
+        .values_list("seller_firm_id", flat=True)
+        .distinct()
+    )

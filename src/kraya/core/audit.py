@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 
 from kraya.core import clock
 from kraya.core.audit_models import AuditEvent
+from kraya.core.bulk import insert_rows
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 0x4B52_4159  # "KRAY"
@@ -122,6 +123,71 @@ def record(
     event.hash = event_hash(event)
     event.save(force_insert=True)
     return event
+
+
+def record_many(
+    *,
+    actor: Any | None,
+    action: str,
+    model: type[models.Model],
+    entries: list[tuple[Any, dict[str, Any]]],
+    ip: str | None = None,
+) -> int:
+    """Append one `action` event per (primary key of a `model` row, payload)
+    in one insert, for bulk work (KYC-5 imports): the chain is computed here
+    under the same lock as `record`, so it is exactly as if `record` had been
+    called for each. Returns how many events were written."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the transaction of the change")
+    if not entries:
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+    head_row = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    seq = head_row["seq"] if head_row else 0
+    prev_hash = head_row["hash"] if head_row else GENESIS_HASH
+    at = clock.now()
+    at_iso = at.isoformat()
+    actor_id = getattr(actor, "pk", None)
+    actor_label = str(getattr(actor, "username", "") or "system")[:200]
+    object_type = model._meta.label_lower
+    rows = []
+    for object_pk, payload in entries:
+        _reject_floats(payload)
+        seq += 1
+        clean_payload = json.loads(_canonical(payload))
+        object_id = str(object_pk)
+        event_hash_value = compute_hash(
+            seq=seq,
+            at_iso=at_iso,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            payload=clean_payload,
+            ip=ip,
+            prev_hash=prev_hash,
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor_id": actor_id,
+                "actor_label": actor_label,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "payload": clean_payload,
+                "ip": ip,
+                "prev_hash": prev_hash,
+                "hash": event_hash_value,
+            }
+        )
+        prev_hash = event_hash_value
+    insert_rows(AuditEvent, rows)
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,12 @@ class NavItem:
 def _items(request: HttpRequest) -> list[tuple[str, str]]:
     actor = request_actor(request)
     if actor is None:
-        return [(reverse("web:home"), _("Home")), ("/catalogue/", _("Catalogue"))]
+        return [
+            (reverse("web:home"), _("Home")),
+            ("/catalogue/", _("Catalogue")),
+            (reverse("sellers:landing"), _("Sell to the government")),
+            (reverse("outreach:events"), _("Events")),
+        ]
     items = [(reverse("web:dashboard"), _("Dashboard")), ("/catalogue/", _("Catalogue"))]
     primary_of = [m.buyer_unit for m in actor.memberships if m.role == Role.PRIMARY]
     admin_of = [m.seller_firm for m in actor.memberships if m.role == Role.SELLER_ADMIN]
@@ -47,8 +52,18 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
             _("Firm users") if len(admin_of) == 1 else _("Users: %(name)s") % {"name": firm.name}
         )
         items.append((reverse("accounts:firm_users", args=[firm.pk]), label))
+    if not actor.memberships and not actor.is_operator:
+        # Someone with no role yet may be registering a seller firm (KYC-1).
+        items.append((reverse("sellers:register"), _("Register your firm")))
+    # OUT-1, OUT-2: events for everyone; feedback for buyers and sellers.
+    items.append((reverse("outreach:events"), _("Events")))
+    if actor.memberships:
+        items.append((reverse("outreach:feedback_mine"), _("Feedback")))
     items.append((reverse("accounts:me"), _("My account")))
     if actor.is_operator:
+        items.append((reverse("sellers:directory"), _("Seller directory")))
+        items.append((reverse("sellers:bulk_upload"), _("Bulk registration")))
+        items.append((reverse("outreach:inbox"), _("Feedback inbox")))
         items.append((reverse("admin:index"), _("Operator")))
     return items
 

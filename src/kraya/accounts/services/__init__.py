@@ -9,6 +9,7 @@ Membership changes inside an organisation (or firm) lock that organisation's
 
 from kraya.accounts.services.sellers import (
     seller_firm_create,
+    seller_firm_create_for_applicant,
     seller_user_create,
     seller_user_deactivate,
 )
@@ -21,6 +22,7 @@ from kraya.accounts.services.users import (
     secondary_user_reactivate,
     secondary_user_update,
     user_set_language,
+    user_sign_up,
 )
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "secondary_user_reactivate",
     "secondary_user_update",
     "seller_firm_create",
+    "seller_firm_create_for_applicant",
     "seller_user_create",
     "seller_user_deactivate",
     "user_set_language",
+    "user_sign_up",
 ]

@@ -103,6 +103,28 @@ def seller_firm_create(
 
 
 @transaction.atomic
+def seller_firm_create_for_applicant(
+    *, name: str, pan: str, state: str = "", district: str = "", admin: User
+) -> SellerFirm:
+    """ROLE-3: a seller firm whose admin is an existing user (the applicant of
+    a seller registration, which has checked the PAN and the firm's details)."""
+    with refuse_duplicate(
+        "pan", "accounts.pan_taken", _("A firm with this PAN is already registered.")
+    ):
+        firm = SellerFirm.objects.create(name=name, pan=pan, state=state, district=district)
+    Membership.objects.create(
+        user=admin, role=Role.SELLER_ADMIN, seller_firm=firm, created_by=admin
+    )
+    audit.record(
+        actor=admin,
+        action="accounts.seller_firm.create",
+        target=firm,
+        payload={"admin_user_id": admin.pk, "admin_username": admin.username, "pan": pan},
+    )
+    return firm
+
+
+@transaction.atomic
 def seller_user_create(
     *,
     acting_user: Acting,

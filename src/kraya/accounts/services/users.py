@@ -357,3 +357,34 @@ def user_set_language(*, user: User, language: str) -> User:
         payload={"from": previous, "to": language},
     )
     return user
+
+
+@transaction.atomic
+def user_sign_up(
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    mobile: str = "",
+    language: str = "",
+) -> User:
+    """A person creates their own login, with no role yet: a seller applicant
+    (KYC-1) who then registers a firm and becomes its admin (ROLE-3)."""
+    errors = FieldErrors()
+    check_new_login(errors, username=username, password=password, full_name=full_name, email=email)
+    check_person(errors, full_name=full_name, email=email, mobile=mobile)
+    errors.raise_if_any()
+    user = create_login(
+        username=username, password=password, full_name=full_name, email=email, mobile=mobile
+    )
+    if language in {code for code, _name in settings.LANGUAGES}:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    audit.record(
+        actor=user,
+        action="accounts.user.sign_up",
+        target=user,
+        payload={"username": user.username},
+    )
+    return user
