@@ -13,6 +13,7 @@ from kraya.sellers.bulk.sample import csv_bytes, sample_rows
 from tests.factories import row_counts
 from tests.outreach.conftest import make_event
 from tests.outreach.matrix import buyers_feedback
+from tests.sellers.kyc_examples import complete_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,29 @@ def test_out1_a_firm_registered_on_the_event_day_is_credited_during_it(world):
     assert admin.post("/outreach/events/TODAY-1/register/").status_code == 302
     credited = EventAttribution.objects.get()
     assert (credited.firm, credited.how) == (world.other_seller_firm, "DURING")
+
+
+def test_out1_a_seller_who_came_through_the_event_link_is_credited_on_submission(world):
+    """OUT-1: the on-the-spot link remembers the event for the visit; the
+    registration submitted in that visit is credited to the event, on its
+    day as DURING, and nothing is credited without the link."""
+    today = clock.today_ist()
+    make_event(world.operator, starts_on=today, ends_on=today, code="SPOT-1")
+    visitor = _client(world.consignee)
+    assert visitor.get("/outreach/events/SPOT-1/register/").status_code == 200
+    registration = complete_draft(world.consignee)
+    response = visitor.post(f"/sellers/register/{registration.pk}/review/")
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    credited = EventAttribution.objects.get()
+    assert (credited.event.code, credited.firm, credited.how) == (
+        "SPOT-1",
+        registration.firm,
+        "DURING",
+    )
+
+    # Another applicant who never opened the link: their firm is not credited.
+    stranger = _client(world.buyer)
+    other = complete_draft(world.buyer)
+    assert stranger.post(f"/sellers/register/{other.pk}/review/").status_code == 302
+    assert EventAttribution.objects.count() == 1

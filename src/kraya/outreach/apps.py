@@ -8,9 +8,13 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self) -> None:
-        from kraya.outreach.signals import credit_bulk_registrations
+        from kraya.outreach.signals import credit_bulk_registrations, credit_web_registration
         from kraya.sellers.bulk.signals import sellers_bulk_registered
+        from kraya.sellers.signals import registration_submitted
 
         sellers_bulk_registered.connect(
             credit_bulk_registrations, dispatch_uid="outreach.credit_bulk_registrations"
+        )
+        registration_submitted.connect(
+            credit_web_registration, dispatch_uid="outreach.credit_web_registration"
         )

@@ -27,9 +27,9 @@ from kraya.core import clock, errors
 from kraya.core.errors import DomainError, add_to_form
 from kraya.outreach import forms, rules, selectors, services
 from kraya.outreach.models import EventAttribution, Feedback
+from kraya.outreach.signals import SESSION_EVENT_KEY
 
 View = Callable[..., HttpResponseBase]
-SESSION_EVENT_KEY = "outreach_event_code"
 SELLER_REGISTRATION_URL = "/sellers/register/"
 
 

@@ -32,7 +32,7 @@ from kraya.accounts.selectors import Actor
 from kraya.core import errors
 from kraya.core.errors import DomainError, add_to_form
 from kraya.core.policy import policy_in_force
-from kraya.sellers import rules, selectors, services
+from kraya.sellers import rules, selectors, services, signals
 from kraya.sellers.forms import (
     MAX_OFFICES,
     BankForm,
@@ -551,6 +551,9 @@ def review(request: HttpRequest, registration_id: int) -> HttpResponse:
             else:
                 _refused(form, error)
         else:
+            signals.registration_submitted.send(
+                sender=Registration, registration=submitted, request=request
+            )
             messages.success(request, _("Your registration has been submitted."))
             return redirect("sellers:status", submitted.pk)
     context = _summary(registration, editable=True)
