@@ -49,8 +49,9 @@ BRACES = re.compile(r"\{\w*\}")
 HTML_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
-# Names shown in their own script in every language (the language switch).
-LATIN_ON_PURPOSE = {"English"}
+# Shown in Latin script in every language: the language switch's own name,
+# and identifiers printed on the documents themselves (GST certificate, cheque).
+LATIN_ON_PURPOSE = {"English", "GSTIN", "IFSC"}
 
 # DOMAIN terms and the Hindi used on GeM; the Hindi stems survive inflection
 # (क्रेताओं, विक्रेताओं, परेषितियों, प्राधिकारियों).
