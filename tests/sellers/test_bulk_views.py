@@ -55,7 +55,7 @@ def test_upload_page_runs_the_import_and_the_batch_page_shows_the_report(
     assert 'id="count-registered">2<' in html
     assert 'id="count-rejected">1<' in html
     assert "IFSC: Enter a valid 11-character IFSC, like SBIN0001234." in html
-    assert "Forgot password" in html
+    assert "Forgot your password?" in html
     rejected_only = browser.get(response["Location"] + "?outcome=REJECTED").content.decode()
     assert rejected_only.count("<td>3</td>") == 1 and "<td>1</td>" not in rejected_only
 

@@ -689,3 +689,74 @@ def test_revoking_a_token(world, client_as) -> None:
     response = browser.post(url)
     assertContains(response, shown("This token is already revoked."))
     assert row_counts() == before
+
+
+# --- "Forgot your password?" -----------------------------------------------------
+
+
+def _link_in(body: str) -> str:
+    found = re.search(r"https?://[^/\s]+(/accounts/password/set/\S+/)", body)
+    assert found, body
+    return found.group(1)
+
+
+def test_a_seller_registered_in_bulk_sets_a_first_password_by_email(
+    world, client: Client, mailoutbox
+) -> None:
+    """KYC-5: bulk registration creates logins with no usable password; the
+    seller sets one through the e-mailed link, in their own language, and the
+    change is audited. The link works once."""
+    seller = User.objects.create_user(
+        username="abcpe1234f", email="weaver@example.in", preferred_language="hi"
+    )
+    assert not seller.has_usable_password()
+    page = client.post("/accounts/password/forgot/", {"email": "Weaver@Example.in"})
+    assertRedirects(page, "/accounts/password/sent/")
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["weaver@example.in"]
+    assert "abcpe1234f" in message.body and "क्रय" in message.subject  # in Hindi
+    link = _link_in(message.body)
+
+    form = client.get(link, follow=True)
+    assert form.status_code == 200 and "new_password1" in form.content.decode()
+    head = audit_head()
+    saved = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Bunkar-Varanasi-77", "new_password2": "Bunkar-Varanasi-77"},
+    )
+    assertRedirects(saved, "/accounts/password/set/done/")
+    assert audit_actions_since(head) == ["accounts.user.password_set_by_link"]
+    assert can_sign_in("abcpe1234f", "Bunkar-Varanasi-77")
+
+    again = Client().get(link, follow=True)
+    assertContains(again, "This link has been used or has expired.")
+
+
+def test_the_forgot_password_page_says_the_same_for_an_unknown_address(
+    client: Client, mailoutbox
+) -> None:
+    page = client.post("/accounts/password/forgot/", {"email": "nobody@example.in"})
+    assertRedirects(page, "/accounts/password/sent/")
+    assert mailoutbox == []
+
+
+def test_the_forgot_password_form_refuses_a_bad_address_in_hindi(client: Client) -> None:
+    client.cookies["django_language"] = "hi"
+    page = client.post("/accounts/password/forgot/", {"email": "not-an-address"})
+    assert page.status_code == 200
+    assert html_lang(page.content) == "hi"
+    assertContains(page, "ईमेल")  # Django's own Hindi message for a bad address
+
+
+def test_a_weak_password_is_refused_and_nothing_changes(world, client: Client, mailoutbox) -> None:
+    client.post("/accounts/password/forgot/", {"email": world.buyer.email})
+    link = _link_in(mailoutbox[0].body)
+    form = client.get(link, follow=True)
+    before = world.buyer.password
+    page = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "12345", "new_password2": "12345"}
+    )
+    assert page.status_code == 200
+    world.buyer.refresh_from_db()
+    assert world.buyer.password == before

@@ -199,6 +199,11 @@ PUBLIC: dict[str, Kwargs] = {
     "web:home": _none,
     "web:about": _none,
     "accounts:login": _none,
+    # "Forgot your password?" (a bulk-registered seller's first password too).
+    "accounts:password_reset": _none,
+    "accounts:password_reset_sent": _none,
+    "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "not-a-token"},
+    "accounts:password_reset_complete": _none,
     "catalog:index": _none,
     "catalog:category": _category,
     "sellers:landing": _none,

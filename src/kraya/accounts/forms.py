@@ -10,7 +10,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -181,3 +183,36 @@ class ApiTokenCreateForm(forms.Form):
 def membership_label(membership: Membership) -> str:
     scope = membership.buyer_unit or membership.seller_firm
     return f"{membership.get_role_display()} · {scope}"
+
+
+class PasswordSetupForm(auth_forms.PasswordResetForm):
+    """ "Forgot your password?" by e-mail, which is also how a seller registered
+    in bulk at a workshop (KYC-5) sets a first password: such logins are
+    created without a usable password. Django's form skips users without a
+    usable password (they may sign in elsewhere, e.g. LDAP); Kraya has no
+    other sign-in, so every active user with the address gets the link.
+
+    The message is written in the recipient's language, not the requester's."""
+
+    def get_users(self, email: str) -> Iterable[Any]:
+        return User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("id")
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        language = context["user"].preferred_language or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

@@ -6,6 +6,19 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # "Forgot your password?", also a bulk-registered seller's first password.
+    path("password/forgot/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/sent/", views.PasswordResetSentView.as_view(), name="password_reset_sent"),
+    path(
+        "password/set/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/set/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # The Primary User's pages (ROLE-1).
     path(
         "organisations/<int:organisation_id>/users/",

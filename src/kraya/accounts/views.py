@@ -28,6 +28,7 @@ from kraya.accounts.forms import (
     ApiTokenCreateForm,
     HandOverForm,
     LanguageForm,
+    PasswordSetupForm,
     SecondaryUserCreateForm,
     SecondaryUserUpdateForm,
     SellerUserCreateForm,
@@ -404,6 +405,42 @@ def account(request: HttpRequest) -> HttpResponse:
         "accounts/account.html",
         {"form": form, "person": user, "memberships": actor.memberships},
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Forgot your password?": the link goes to the account's e-mail address.
+    The next page says the same whether or not the address is known, so the
+    form tells no one who has an account."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordSetupForm
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link: choose a password (Django checks the one-time token,
+    which a password change invalidates). Saved through the accounts service
+    so the change is audited."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.user_password_set_by_link(
+            user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -21,6 +21,7 @@ from kraya.accounts.services.users import (
     secondary_user_deactivate,
     secondary_user_reactivate,
     secondary_user_update,
+    user_password_set_by_link,
     user_set_language,
     user_sign_up,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "seller_firm_create_for_applicant",
     "seller_user_create",
     "seller_user_deactivate",
+    "user_password_set_by_link",
     "user_set_language",
     "user_sign_up",
 ]

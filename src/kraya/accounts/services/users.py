@@ -388,3 +388,22 @@ def user_sign_up(
         payload={"username": user.username},
     )
     return user
+
+
+@transaction.atomic
+def user_password_set_by_link(*, user: User, password: str) -> User:
+    """A user sets their password through the e-mailed link ("Forgot your
+    password?"; a seller registered in bulk sets a first one this way). The
+    link's token and the password validators were checked by the form; the
+    event records whether this was the login's first password."""
+    user = lock_user(user)
+    first = not user.has_usable_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=user,
+        action="accounts.user.password_set_by_link",
+        target=user,
+        payload={"first_password": first},
+    )
+    return user
