@@ -23,6 +23,9 @@ from django.test import RequestFactory
 
 from kraya.accounts import services
 from kraya.accounts.models import ApiToken, BuyerUnit, Membership, Role, SellerFirm, User
+from kraya.catalog import rules as catalog_rules
+from kraya.catalog import services as catalog_services
+from kraya.catalog.models import Brand
 from kraya.core.audit_models import AuditEvent
 from kraya.core.errors import DomainError
 
@@ -248,3 +251,43 @@ def can_sign_in(username: str, password: str = PASSWORD, *, ip: str = "203.0.113
     credentials, as the login page would."""
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=ip)
     return authenticate(request=request, username=username, password=password) is not None
+
+
+def make_listed_offer(
+    *,
+    seller: User,
+    firm: SellerFirm,
+    category: Any,
+    title: str = "Brass lamp",
+    price_paise: int = 500_00,
+    mrp_paise: int = 600_00,
+    brand: str = "Kraya Test Brand",
+    model: str = "T-1",
+    specs: dict[str, str] | None = None,
+    delivery_states: tuple[str, ...] = ("Uttar Pradesh",),
+    **product_fields: Any,
+) -> Any:
+    """A published product of a registered brand (CAT-3) and `firm`'s listed
+    offer of it, through the catalogue services."""
+    key = catalog_rules.brand_key(brand)
+    if not Brand.objects.filter(name_key=key, is_registered=True).exists():
+        catalog_services.brand_register(acting_user=None, name=brand)
+    product = catalog_services.product_create(
+        acting_user=seller,
+        firm=firm,
+        category=category,
+        brand=brand,
+        model=model,
+        title=title,
+        specs=specs or {},
+        service_unit="per month" if category.kind == catalog_rules.SERVICE else "",
+        **product_fields,
+    )
+    return catalog_services.offer_create(
+        acting_user=seller,
+        firm=firm,
+        product=product,
+        price_paise=price_paise,
+        mrp_paise=mrp_paise,
+        delivery_states=delivery_states,
+    )

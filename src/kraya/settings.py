@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kraya.accounts",
     "kraya.sellers",
     "kraya.catalog",
+    "kraya.catalog.search",
     "kraya.outreach",
     "kraya.web",
     "kraya.demo",

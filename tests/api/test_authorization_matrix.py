@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from tests.catalog import matrix as catalog
+from tests.catalog.search import matrix as search_matrix
 from tests.factories import PASSWORD, World
 from tests.outreach import matrix as outreach
 from tests.sellers import kyc_examples as kyc
@@ -418,6 +420,156 @@ MATRIX: list[Row] = [
         lambda w: f"/outreach/feedback/{outreach.buyers_feedback(w, status='RESPONDED').pk}/close",
         _status(401, 403, 403, 200),
         outreach.OPERATOR,
+    ),
+    # --- catalogue (issue 4, CAT-1..4): public reads, operators, a firm's catalogue users ---
+    Row("GET", "/catalog/categories", lambda w: "/catalog/categories", _status(200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/catalog/categories",
+        lambda w: "/catalog/categories",
+        _status(401, 403, 403, 201),
+        catalog.OPERATOR,
+        body=catalog.category_body,
+    ),
+    Row(
+        "GET",
+        "/catalog/categories/{code}",
+        lambda w: f"/catalog/categories/{catalog.category(w).code}",
+        _status(200, 200, 200, 200),
+    ),
+    Row(
+        "POST",
+        "/catalog/categories/{code}/parameters",
+        lambda w: f"/catalog/categories/{catalog.category(w).code}/parameters",
+        _status(401, 403, 403, 201),
+        catalog.OPERATOR,
+        body=catalog.parameter_body,
+    ),
+    Row("GET", "/catalog/brands", lambda w: "/catalog/brands", _status(200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/catalog/brands",
+        lambda w: "/catalog/brands",
+        _status(401, 403, 403, 201),
+        catalog.OPERATOR,
+        body=lambda w: {"name": "Matrix New Brand"},
+    ),
+    Row(
+        "POST",
+        "/catalog/firms/{firm_id}/products",
+        lambda w: (catalog.published_product(w), f"/catalog/firms/{w.seller_firm.pk}/products")[1],
+        _status(401, 404, 404, 201),
+        catalog.SELLER,
+        body=catalog.product_body,
+    ),
+    Row(
+        "GET",
+        "/catalog/firms/{firm_id}/products",
+        lambda w: (catalog.pending_product(w), f"/catalog/firms/{w.seller_firm.pk}/products")[1],
+        _status(401, 404, 404, 200),
+        catalog.SELLER,
+    ),
+    Row(
+        "GET",
+        "/catalog/products/approvals",
+        lambda w: (catalog.pending_product(w), "/catalog/products/approvals")[1],
+        _status(401, 403, 403, 200),
+        catalog.OPERATOR,
+    ),
+    Row(
+        "GET",
+        "/catalog/products/{product_id}",
+        lambda w: f"/catalog/products/{catalog.published_product(w).pk}",
+        _status(200, 200, 200, 200),
+    ),
+    Row(
+        "POST",
+        "/catalog/products/{product_id}/approve",
+        lambda w: f"/catalog/products/{catalog.pending_product(w).pk}/approve",
+        _status(401, 403, 403, 200),
+        catalog.OPERATOR,
+    ),
+    Row(
+        "POST",
+        "/catalog/products/{product_id}/reject",
+        lambda w: f"/catalog/products/{catalog.pending_product(w).pk}/reject",
+        _status(401, 403, 403, 200),
+        catalog.OPERATOR,
+        body=lambda w: {"reason": "No letter of brand authorisation."},
+    ),
+    Row(
+        "POST",
+        "/catalog/products/{product_id}/price-references",
+        lambda w: f"/catalog/products/{catalog.listed_offer(w).product_id}/price-references",
+        _status(401, 403, 403, 201),
+        catalog.OPERATOR,
+        body=lambda w: {"kind": "MARKET", "price_paise": 8_000_00, "source": "Survey"},
+    ),
+    Row(
+        "POST",
+        "/catalog/firms/{firm_id}/offers",
+        lambda w: (catalog.published_product(w), f"/catalog/firms/{w.seller_firm.pk}/offers")[1],
+        _status(401, 404, 404, 201),
+        catalog.SELLER,
+        body=catalog.offer_body,
+    ),
+    Row(
+        "GET",
+        "/catalog/firms/{firm_id}/offers",
+        lambda w: (catalog.listed_offer(w), f"/catalog/firms/{w.seller_firm.pk}/offers")[1],
+        _status(401, 404, 404, 200),
+        catalog.SELLER,
+    ),
+    Row(
+        "POST",
+        "/catalog/firms/{firm_id}/offers/bulk",
+        lambda w: (catalog.listed_offer(w), f"/catalog/firms/{w.seller_firm.pk}/offers/bulk")[1],
+        _status(401, 404, 404, 200),
+        catalog.SELLER,
+        body=catalog.bulk_upload,
+        multipart=True,
+    ),
+    Row(
+        "GET",
+        "/catalog/offers/{offer_id}",
+        lambda w: f"/catalog/offers/{catalog.listed_offer(w).pk}",
+        _status(200, 200, 200, 200),
+    ),
+    Row(
+        "PATCH",
+        "/catalog/offers/{offer_id}",
+        lambda w: f"/catalog/offers/{catalog.listed_offer(w).pk}",
+        # A listed offer is public: outsiders see it, so they lack the role (403).
+        _status(401, 403, 403, 200),
+        catalog.SELLER,
+        body=lambda w: {"stock": 5},
+    ),
+    Row(
+        "POST",
+        "/catalog/offers/{offer_id}/clone",
+        lambda w: f"/catalog/offers/{catalog.listed_offer(w).pk}/clone",
+        _status(401, 403, 403, 201),
+        catalog.SELLER,
+    ),
+    Row(
+        "POST",
+        "/catalog/offers/{offer_id}/withdraw",
+        lambda w: f"/catalog/offers/{catalog.listed_offer(w).pk}/withdraw",
+        _status(401, 403, 403, 200),
+        catalog.SELLER,
+    ),
+    # --- catalogue search (issue 4, CAT-5): public reads ------------------------------
+    Row(
+        "GET",
+        "/search/offers",
+        lambda w: "/search/offers?text=chair&with_facets=true",
+        _status(200, 200, 200, 200),
+    ),
+    Row(
+        "GET",
+        "/search/compare",
+        lambda w: f"/search/compare?offers={search_matrix.two_offer_ids(w)}",
+        _status(200, 200, 200, 200),
     ),
 ]
 

@@ -12,7 +12,7 @@ from kraya.catalog.models import Offer
 from kraya.outreach import funnel, selectors, services
 from kraya.outreach.models import Attendance
 from kraya.sellers.models import Registration, SocialCategory
-from tests.factories import make_seller_firm
+from tests.factories import make_listed_offer, make_seller_firm
 from tests.outreach.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -49,15 +49,15 @@ def fixture(world):
         acting_user=None, code="brass", name="Brass", kind="PRODUCT"
     )
     for key in "ABE":
-        catalog_services.offer_create(
-            acting_user=made[key][1],
+        make_listed_offer(
+            seller=made[key][1],
             firm=firms[key],
             category=category,
             title=f"Lamp {key}",
             price_paise=50_000,
             mrp_paise=60_000,
         )
-    Offer.objects.filter(seller_firm=firms["B"]).update(is_active=False)
+    Offer.objects.filter(seller_firm=firms["B"]).update(status="WITHDRAWN")
     for key, event in (("A", aligarh), ("B", aligarh), ("C", aligarh_2), ("D", varanasi)):
         services.event_attribute(event=event, firm=firms[key], how="DURING")
     services.event_attribute(event=bihar, firm=firms["F"], how="ATTRIBUTED")

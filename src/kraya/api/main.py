@@ -146,3 +146,5 @@ api.add_router("/sellers", "kraya.sellers.api.router")
 api.add_router("/sellers/imports", "kraya.sellers.bulk.api.router")  # KYC-5 bulk
 api.add_router("/outreach", "kraya.outreach.api.router")
 api.add_router("/policy", "kraya.core.api.router")
+api.add_router("/catalog", "kraya.catalog.api.router")  # CAT-1..4
+api.add_router("/search", "kraya.catalog.search.api.router")  # CAT-5

@@ -20,7 +20,7 @@ from kraya.accounts.rules import (
     SELLER_CATALOGUE,
     SELLER_FULFILMENT,
 )
-from kraya.catalog.rules import PRODUCT, SERVICE
+from kraya.catalog.rules import BOOLEAN, CHOICE, NUMBER, PRODUCT, SERVICE, TEXT
 
 # One password for every demo login; it passes the password validators.
 DEMO_PASSWORD = "Kraya-demo-2026"
@@ -76,15 +76,35 @@ class Firm:
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A parameter of a category's specification template (CAT-1);
+    choices are (value, English, Hindi)."""
+
+    code: str
+    name: str
+    name_hi: str
+    kind: str
+    unit: str = ""
+    choices: tuple[tuple[str, str, str], ...] = ()
+    golden: bool = False
+    required: bool = False
+    min_value: str | None = None
+    max_value: str | None = None
+
+
+@dataclass(frozen=True)
 class Category:
     code: str
     name: str
     name_hi: str
     kind: str
+    parameters: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)
 class Offer:
+    """A product (or service) and one firm's offer of it."""
+
     firm_admin: str  # the admin's username names the firm
     listed_by: str  # the seller user who lists it (admin or catalogue user)
     category: str
@@ -96,6 +116,15 @@ class Offer:
     mrp_paise: int
     stock: int
     lead_time_days: int
+    specs: tuple[tuple[str, str], ...] = ()
+    country_of_origin: str = "IN"
+    local_content_percent: int = 100
+    gi_tag: str = ""
+    service_unit: str = ""
+    sla: tuple[tuple[str, str], ...] = ()
+    delivery_states: tuple[str, ...] = (STATE_NAME,)
+    # CAT-4: a market price an operator observed; the demo flags one offer with it.
+    market_price_paise: int | None = None
 
 
 @dataclass(frozen=True)
@@ -229,13 +258,139 @@ FIRMS: tuple[Firm, ...] = (
     ),
 )
 
+# Registered brands publish at once (CAT-3); the others' products wait for an
+# operator, and the demo approves all but one (left in the approval queue).
+REGISTERED_BRANDS: tuple[str, ...] = ("Omron", "Godrej Interio", "JK Copier")
+AWAITING_APPROVAL: frozenset[str] = frozenset({"Fingertip pulse oximeter"})
+
+_MATERIAL = Parameter(
+    "material",
+    "Material",
+    "सामग्री",
+    CHOICE,
+    choices=(
+        ("cotton", "Cotton", "सूती"),
+        ("terracotta", "Terracotta", "टेराकोटा"),
+        ("brass", "Brass", "पीतल"),
+        ("steel", "Steel", "स्टील"),
+        ("wood", "Wood", "लकड़ी"),
+    ),
+    golden=True,
+    required=True,
+)
+
 CATEGORIES: tuple[Category, ...] = (
-    Category("medical-equipment", "Medical equipment", "चिकित्सा उपकरण", PRODUCT),
-    Category("stationery", "Stationery", "लेखन सामग्री", PRODUCT),
-    Category("office-furniture", "Office furniture", "कार्यालय फ़र्नीचर", PRODUCT),
-    Category("handloom-handicrafts", "Handloom and handicrafts", "हथकरघा एवं हस्तशिल्प", PRODUCT),
-    Category("locks-hardware", "Locks and hardware", "ताले एवं हार्डवेयर", PRODUCT),
-    Category("housekeeping", "Housekeeping services", "हाउसकीपिंग सेवाएँ", SERVICE),
+    Category(
+        "medical-equipment",
+        "Medical equipment",
+        "चिकित्सा उपकरण",
+        PRODUCT,
+        (
+            Parameter(
+                "device-type",
+                "Device type",
+                "उपकरण का प्रकार",
+                CHOICE,
+                choices=(
+                    ("bp-monitor", "Blood pressure monitor", "रक्तचाप मॉनिटर"),
+                    ("pulse-oximeter", "Pulse oximeter", "पल्स ऑक्सीमीटर"),
+                ),
+                golden=True,
+                required=True,
+            ),
+            Parameter(
+                "warranty",
+                "Warranty",
+                "वारंटी",
+                NUMBER,
+                unit="years",
+                golden=True,
+                min_value="0",
+                max_value="10",
+            ),
+            Parameter("battery-operated", "Battery operated", "बैटरी से चलने वाला", BOOLEAN),
+        ),
+    ),
+    Category(
+        "stationery",
+        "Stationery",
+        "लेखन सामग्री",
+        PRODUCT,
+        (
+            Parameter(
+                "paper-size",
+                "Paper size",
+                "कागज़ का आकार",
+                CHOICE,
+                choices=(("a4", "A4", "ए4"), ("a3", "A3", "ए3"), ("legal", "Legal", "लीगल")),
+                golden=True,
+            ),
+            Parameter(
+                "gsm",
+                "Paper weight",
+                "कागज़ का वज़न",
+                NUMBER,
+                unit="gsm",
+                golden=True,
+                min_value="40",
+                max_value="400",
+            ),
+            Parameter("sheets", "Sheets per pack", "प्रति पैक शीट", NUMBER, min_value="1"),
+        ),
+    ),
+    Category(
+        "office-furniture",
+        "Office furniture",
+        "कार्यालय फ़र्नीचर",
+        PRODUCT,
+        (
+            _MATERIAL,
+            Parameter(
+                "shelves", "Shelves", "खाने", NUMBER, golden=True, min_value="0", max_value="12"
+            ),
+            Parameter("colour", "Colour", "रंग", TEXT),
+        ),
+    ),
+    Category(
+        "handloom-handicrafts",
+        "Handloom and handicrafts",
+        "हथकरघा एवं हस्तशिल्प",
+        PRODUCT,
+        (_MATERIAL, Parameter("handmade", "Handmade", "हस्तनिर्मित", BOOLEAN, golden=True)),
+    ),
+    Category(
+        "locks-hardware",
+        "Locks and hardware",
+        "ताले एवं हार्डवेयर",
+        PRODUCT,
+        (
+            _MATERIAL,
+            Parameter("size", "Size", "आकार", NUMBER, unit="mm", golden=True, min_value="10"),
+        ),
+    ),
+    Category(
+        "housekeeping",
+        "Housekeeping services",
+        "हाउसकीपिंग सेवाएँ",
+        SERVICE,
+        (
+            # Service categories carry their SLA terms as parameters (CAT-2).
+            Parameter(
+                "response-hours",
+                "Response time",
+                "प्रतिक्रिया समय",
+                NUMBER,
+                unit="hours",
+                golden=True,
+                required=True,
+                min_value="1",
+                max_value="72",
+            ),
+            Parameter(
+                "hours-per-day", "Working hours a day", "प्रतिदिन कार्य घंटे", NUMBER, unit="hours"
+            ),
+        ),
+    ),
 )
 
 OFFERS: tuple[Offer, ...] = (
@@ -251,6 +406,10 @@ OFFERS: tuple[Offer, ...] = (
         2_400_00,
         150,
         5,
+        specs=(("device-type", "bp-monitor"), ("warranty", "5"), ("battery-operated", "yes")),
+        country_of_origin="VN",
+        local_content_percent=0,
+        delivery_states=(STATE_NAME, "Delhi", "Bihar"),
     ),
     Offer(
         "ganga.admin",
@@ -264,6 +423,9 @@ OFFERS: tuple[Offer, ...] = (
         1_999_00,
         300,
         4,
+        specs=(("device-type", "pulse-oximeter"), ("warranty", "1"), ("battery-operated", "हाँ")),
+        country_of_origin="CN",
+        local_content_percent=25,
     ),
     Offer(
         "awadh.admin",
@@ -277,6 +439,8 @@ OFFERS: tuple[Offer, ...] = (
         310_00,
         5000,
         3,
+        specs=(("paper-size", "a4"), ("gsm", "75"), ("sheets", "500")),
+        local_content_percent=95,
     ),
     Offer(
         "awadh.admin",
@@ -290,6 +454,10 @@ OFFERS: tuple[Offer, ...] = (
         17_200_00,
         25,
         10,
+        specs=(("material", "steel"), ("shelves", "4"), ("colour", "Grey")),
+        local_content_percent=80,
+        # CAT-4: the market price is ₹12,000, so ₹14,500 is flagged (20.8% above).
+        market_price_paise=12_000_00,
     ),
     Offer(
         "awadh.admin",
@@ -297,12 +465,15 @@ OFFERS: tuple[Offer, ...] = (
         "housekeeping",
         "Office housekeeping, one worker for one month",
         "कार्यालय सफ़ाई, एक कर्मी, एक माह",
-        "",
+        "Awadh Office Solutions",
         "",
         14_800_00,
         14_800_00,
         40,
         7,
+        specs=(("response-hours", "4"), ("hours-per-day", "8")),
+        service_unit="per worker per month",
+        sla=(("Replacement of an absent worker", "Same day"),),
     ),
     Offer(
         "kashi.admin",
@@ -316,6 +487,8 @@ OFFERS: tuple[Offer, ...] = (
         550_00,
         800,
         14,
+        specs=(("material", "cotton"), ("handmade", "yes")),
+        delivery_states=(STATE_NAME, "Bihar", "Madhya Pradesh"),
     ),
     Offer(
         "gorakh.admin",
@@ -329,6 +502,8 @@ OFFERS: tuple[Offer, ...] = (
         450_00,
         200,
         7,
+        specs=(("material", "terracotta"), ("handmade", "yes")),
+        gi_tag="Gorakhpur Terracotta",
     ),
     Offer(
         "aligarh.admin",
@@ -342,6 +517,7 @@ OFFERS: tuple[Offer, ...] = (
         520_00,
         1000,
         6,
+        specs=(("material", "brass"), ("size", "65")),
     ),
 )
 

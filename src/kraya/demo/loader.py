@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 
 from kraya.accounts import selectors as account_selectors
 from kraya.accounts import services as account_services
 from kraya.accounts.models import BuyerUnit, Membership, OrganisationType, Role, SellerFirm, User
+from kraya.catalog import rules as catalog_rules
 from kraya.catalog import services as catalog_services
-from kraya.catalog.models import Category, Offer
+from kraya.catalog.models import Brand, Category, Offer
 from kraya.demo import data
 
 
@@ -134,13 +136,37 @@ def _seller_user(report: LoadReport, person: data.Person, *, admin: User, firm: 
 
 
 def _category(report: LoadReport, spec: data.Category) -> Category:
-    existing = Category.objects.filter(code=spec.code).first()
-    if existing is not None:
-        return existing
-    report.created["categories"] += 1
-    return catalog_services.category_create(
-        acting_user=None, code=spec.code, name=spec.name, name_hi=spec.name_hi, kind=spec.kind
-    )
+    category = Category.objects.filter(code=spec.code).first()
+    if category is None:
+        report.created["categories"] += 1
+        category = catalog_services.category_create(
+            acting_user=None, code=spec.code, name=spec.name, name_hi=spec.name_hi, kind=spec.kind
+        )
+    present = set(category.parameters.values_list("code", flat=True))
+    for parameter in spec.parameters:
+        if parameter.code in present:
+            continue
+        catalog_services.spec_parameter_add(
+            acting_user=None,
+            category=category,
+            code=parameter.code,
+            name=parameter.name,
+            name_hi=parameter.name_hi,
+            kind=parameter.kind,
+            unit=parameter.unit,
+            choices=[{"value": v, "en": en, "hi": hi} for v, en, hi in parameter.choices],
+            is_golden=parameter.golden,
+            is_required=parameter.required,
+            min_value=Decimal(parameter.min_value) if parameter.min_value is not None else None,
+            max_value=Decimal(parameter.max_value) if parameter.max_value is not None else None,
+        )
+    return category
+
+
+def _brands() -> None:
+    for name in data.REGISTERED_BRANDS:
+        if not Brand.objects.filter(name_key=catalog_rules.brand_key(name)).exists():
+            catalog_services.brand_register(acting_user=None, name=name)
 
 
 def _offer(
@@ -150,23 +176,50 @@ def _offer(
     firms: dict[str, SellerFirm],
     categories: dict[str, Category],
 ) -> None:
+    """The product (approved by the system unless it is left for the
+    approval queue), the offer, and the market price that flags it."""
     firm = firms[spec.firm_admin]
-    if Offer.objects.filter(seller_firm=firm, title=spec.title).exists():
+    if Offer.objects.filter(seller_firm=firm, product__title=spec.title).exists():
         return
     report.created["offers"] += 1
-    catalog_services.offer_create(
-        acting_user=User.objects.get(username=spec.listed_by),
+    seller = User.objects.get(username=spec.listed_by)
+    product = catalog_services.product_create(
+        acting_user=seller,
         firm=firm,
         category=categories[spec.category],
-        title=spec.title,
-        title_hi=spec.title_hi,
         brand=spec.brand,
         model=spec.model,
+        title=spec.title,
+        title_hi=spec.title_hi,
+        specs=dict(spec.specs),
+        country_of_origin=spec.country_of_origin,
+        local_content_percent=spec.local_content_percent,
+        gi_tag=spec.gi_tag,
+        service_unit=spec.service_unit,
+        sla=dict(spec.sla),
+    )
+    offer = catalog_services.offer_create(
+        acting_user=seller,
+        firm=firm,
+        product=product,
         price_paise=spec.price_paise,
         mrp_paise=spec.mrp_paise,
         stock=spec.stock,
         lead_time_days=spec.lead_time_days,
+        delivery_states=spec.delivery_states,
+        source="SEED",
     )
+    if product.status == catalog_rules.PENDING and spec.title not in data.AWAITING_APPROVAL:
+        catalog_services.product_approve(acting_user=None, product=product)
+    if spec.market_price_paise is not None:
+        catalog_services.price_reference_add(
+            acting_user=None,
+            product=product,
+            kind=catalog_rules.MARKET,
+            price_paise=spec.market_price_paise,
+            observed_at=offer.created_at,
+            source="Demo market survey",
+        )
 
 
 @transaction.atomic
@@ -198,6 +251,7 @@ def load_demo() -> LoadReport:
             _seller_user(report, person, admin=admin, firm=firm)
 
     categories = {spec.code: _category(report, spec) for spec in data.CATEGORIES}
+    _brands()
     for offer_spec in data.OFFERS:
         _offer(report, offer_spec, firms=firms, categories=categories)
     return report

@@ -19,6 +19,7 @@ from kraya.core.policy.sections import (
     SECTIONS,
     Bids,
     BuyingModes,
+    Catalogue,
     Incidents,
     Kyc,
     Mii,
@@ -60,6 +61,7 @@ class Policy:
     orders: Orders
     revenue: Revenue
     incidents: Incidents
+    catalogue: Catalogue
 
     def sections(self) -> dict[str, SectionVersion]:
         return {name: getattr(self, name) for name in SECTIONS}

@@ -294,6 +294,16 @@ class Incidents(SectionVersion):
     severity_actions: IncidentActions
 
 
+class Catalogue(SectionVersion):
+    title = "Catalogue price reasonableness"
+    rules = ("CAT-4",)
+
+    # CAT-4: an offer priced more than this above its reference price is flagged.
+    price_flag_above_reference_percent: Percent
+    # CAT-4: transaction prices older than this many days are not "recent".
+    reference_window_days: Positive
+
+
 # File stem → section type; `Policy` has one attribute per entry.
 SECTIONS: dict[str, type[SectionVersion]] = {
     "buying_modes": BuyingModes,
@@ -306,4 +316,5 @@ SECTIONS: dict[str, type[SectionVersion]] = {
     "orders": Orders,
     "revenue": Revenue,
     "incidents": Incidents,
+    "catalogue": Catalogue,
 }

@@ -1,0 +1,1 @@
+"""Catalogue search: denormalised offer documents, full-text and faceted search (CAT-5)."""

@@ -1,0 +1,141 @@
+"""Offers as search shows them (CAT-5): who may see the seller, golden
+values named in the active language, and the side-by-side comparison."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kraya.accounts.selectors import Actor
+from kraya.catalog.models import SpecParameter
+from kraya.catalog.search import rules
+from kraya.catalog.search.models import OfferDocument
+from kraya.catalog.search.types import OfferHit, refuse
+from kraya.core.errors import NotFound
+
+HIT_COLUMNS = (
+    "offer_id, product_id, title, title_hi, brand, model, category_id, category_code,"
+    " category_name, category_name_hi, price_paise, mrp_paise, lead_time_days, mii_class,"
+    " gi_tag, seller_firm_id, seller_name, seller_state, segment_bits, price_flag,"
+    " rating_hundredths, golden_specs"
+)
+
+
+def _may_see_seller(actor: Actor | None, firm_id: int) -> bool:
+    if actor is None:
+        return False
+    if actor.is_operator:
+        return True
+    return any(m.seller_firm_id == firm_id for m in actor.memberships)
+
+
+def _golden_labels(
+    category_ids: set[int], known: list[SpecParameter]
+) -> dict[int, list[SpecParameter]]:
+    by_category: dict[int, list[SpecParameter]] = {}
+    for parameter in known:
+        by_category.setdefault(parameter.category_id, []).append(parameter)
+    missing = category_ids - set(by_category)
+    if missing:
+        for parameter in SpecParameter.objects.filter(
+            category_id__in=missing, is_golden=True
+        ).order_by("position", "id"):
+            by_category.setdefault(parameter.category_id, []).append(parameter)
+    return by_category
+
+
+def shown_value(parameter: SpecParameter, value: Any) -> str:
+    """A golden value as a buyer reads it: a choice's label, yes/no, a number
+    with its unit."""
+    text = "" if value is None else str(value)
+    if parameter.kind == SpecParameter.Kind.CHOICE:
+        hindi = (translation.get_language() or "").startswith("hi")
+        for choice in parameter.choices or []:
+            if str(choice.get("value")) == text:
+                return str(
+                    choice.get("hi") if hindi and choice.get("hi") else choice.get("en") or text
+                )
+    if parameter.kind == SpecParameter.Kind.BOOLEAN:
+        return _("Yes") if text == "true" else _("No") if text == "false" else text
+    if parameter.kind == SpecParameter.Kind.NUMBER and parameter.unit and text:
+        return f"{text} {parameter.unit}"
+    return text
+
+
+def hits_of(
+    actor: Actor | None, rows: list[dict[str, Any]], known: list[SpecParameter]
+) -> list[OfferHit]:
+    """The hits of rows of the document table, golden values named."""
+    labels = _golden_labels({int(row["category_id"]) for row in rows}, known)
+    return [
+        _hit(actor, row, labels.get(int(row["category_id"]), []), aligned=False) for row in rows
+    ]
+
+
+def _hit(
+    actor: Actor | None, row: dict[str, Any], parameters: list[SpecParameter], *, aligned: bool
+) -> OfferHit:
+    specs = row["golden_specs"]
+    if isinstance(specs, str):  # SQLite hands JSON back as text
+        specs = json.loads(specs)
+    golden: dict[str, str] = {}
+    for parameter in parameters:
+        if parameter.code in specs:
+            golden[parameter.display_name] = shown_value(parameter, specs[parameter.code])
+        elif aligned:
+            golden[parameter.display_name] = "—"
+    return OfferHit(
+        offer_id=int(row["offer_id"]),
+        product_id=int(row["product_id"]),
+        title=row["title"],
+        title_hi=row["title_hi"],
+        brand=row["brand"],
+        model=row["model"],
+        category_code=row["category_code"],
+        category_name=row["category_name"],
+        category_name_hi=row["category_name_hi"],
+        price_paise=int(row["price_paise"]),
+        mrp_paise=int(row["mrp_paise"]),
+        lead_time_days=int(row["lead_time_days"]),
+        mii_class=row["mii_class"],
+        gi_tag=row["gi_tag"],
+        seller_name=row["seller_name"]
+        if _may_see_seller(actor, int(row["seller_firm_id"]))
+        else None,
+        seller_state=row["seller_state"],
+        segments=tuple(rules.segments_in(int(row["segment_bits"]))),
+        price_flag=row["price_flag"],
+        rating_hundredths=row["rating_hundredths"],
+        golden=golden,
+        golden_specs=dict(specs),
+    )
+
+
+def offers_for_compare(*, actor: Actor | None, offer_ids: Sequence[int]) -> list[OfferHit]:
+    """2–3 listed offers of one category, in the order asked, each with every
+    golden parameter of the category in the same order ("—" where the
+    product states none), for the side-by-side comparison."""
+    ids = list(dict.fromkeys(int(i) for i in offer_ids))
+    if not 2 <= len(ids) <= 3 or len(ids) != len(offer_ids):
+        raise refuse([rules.Problem("offers", "search.compare_count")])
+    documents = {
+        doc["offer_id"]: doc
+        for doc in OfferDocument.objects.filter(offer_id__in=ids).values(
+            *[column.strip() for column in HIT_COLUMNS.split(",")]
+        )
+    }
+    if len(documents) != len(ids):
+        raise NotFound(code="search.offer_not_listed")
+    categories = {doc["category_id"] for doc in documents.values()}
+    if len(categories) != 1:
+        raise refuse([rules.Problem("offers", "search.compare_categories_differ")])
+    parameters = list(
+        SpecParameter.objects.filter(category_id=categories.pop(), is_golden=True).order_by(
+            "position", "id"
+        )
+    )
+    return [_hit(actor, documents[i], parameters, aligned=True) for i in ids]
