@@ -66,6 +66,41 @@ def _category(world: World) -> dict[str, Any]:
     return {"code": "furniture"}
 
 
+# The catalogue (issue 4): one published offer of the seller firm and one
+# product of an unregistered brand waiting for an operator (CAT-3).
+def _catalogue_product(world: World, *, brand: str = "Lenovo") -> Any:
+    category = catalog_services.category_create(
+        acting_user=None, code=f"laptops-{brand.lower()}", name="Laptops", kind="PRODUCT"
+    )
+    if brand == "Lenovo":
+        catalog_services.brand_register(acting_user=None, name=brand)
+    return catalog_services.product_create(
+        acting_user=world.seller_admin,
+        firm=world.seller_firm,
+        category=category,
+        brand=brand,
+        model="E14",
+        title="Laptop",
+        local_content_percent=60,
+    )
+
+
+def _catalogue_offer(world: World) -> dict[str, Any]:
+    offer = catalog_services.offer_create(
+        acting_user=world.seller_admin,
+        firm=world.seller_firm,
+        product=_catalogue_product(world),
+        price_paise=50_000_00,
+        mrp_paise=60_000_00,
+        delivery_states=["Uttar Pradesh"],
+    )
+    return {"offer_id": offer.pk}
+
+
+def _pending_product(world: World) -> dict[str, Any]:
+    return {"product_id": _catalogue_product(world, brand="Unregistered").pk}
+
+
 def _bulk_batch(world: World) -> dict[str, Any]:
     batch = ImportBatch.objects.create(
         uploaded_by=world.operator, source="Matrix camp", file_name="m.csv", content=b""
@@ -192,6 +227,32 @@ MATRIX = [
     Page("outreach:inbox", _none, right="operator", wrong_role="buyer", accepts_post=False),
     Page("outreach:inbox_item", outreach.feedback_kwargs, "operator", "buyer"),
     Page("outreach:summary", _none, right="operator", wrong_role="seller_admin"),
+    # The catalogue (issue 4, ROLE-3): a seller firm's admin and catalogue
+    # users keep its catalogue; another firm's pages and offers are 404.
+    Page(
+        "catalog:seller_home",
+        _firm,
+        right="seller_catalogue",
+        other="other_seller_admin",
+        accepts_post=False,
+    ),
+    Page("catalog:product_create", _firm, right="seller_catalogue", other="other_seller_admin"),
+    Page("catalog:offer_create", _firm, right="seller_admin", other="other_seller_admin"),
+    Page("catalog:offers_upload", _firm, right="seller_catalogue", other="other_seller_admin"),
+    Page("catalog:seller_offer", _catalogue_offer, "seller_catalogue", other="other_seller_admin"),
+    Page("catalog:offer_clone", _catalogue_offer, "seller_admin", other="other_seller_admin"),
+    Page("catalog:offer_withdraw", _catalogue_offer, "seller_admin", other="other_seller_admin"),
+    # The operators' catalogue pages (CAT-1, CAT-3).
+    Page(
+        "catalog:review_queue",
+        _none,
+        right="operator",
+        wrong_role="seller_catalogue",
+        accepts_post=False,
+    ),
+    Page("catalog:product_review", _pending_product, right="operator", wrong_role="buyer"),
+    Page("catalog:category_template", _category, right="operator", wrong_role="seller_admin"),
+    Page("catalog:category_create", _none, right="operator", wrong_role="buyer"),
 ]
 
 # Pages anyone may see, signed in or not.
@@ -206,6 +267,9 @@ PUBLIC: dict[str, Kwargs] = {
     "accounts:password_reset_complete": _none,
     "catalog:index": _none,
     "catalog:category": _category,
+    "catalog:search": _none,
+    "catalog:compare": _none,
+    "catalog:offer": _catalogue_offer,
     "sellers:landing": _none,
     "sellers:signup": _none,
     # Outreach (issue 3, OUT-1): events, their funnel and the state view are public.

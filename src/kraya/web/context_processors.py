@@ -52,6 +52,19 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
             _("Firm users") if len(admin_of) == 1 else _("Users: %(name)s") % {"name": firm.name}
         )
         items.append((reverse("accounts:firm_users", args=[firm.pk]), label))
+    # ROLE-3: the firm's admin and catalogue users keep its catalogue (issue 4).
+    catalogue_of = {
+        m.seller_firm.pk: m.seller_firm
+        for m in actor.memberships
+        if m.seller_firm is not None and m.role in (Role.SELLER_ADMIN, Role.SELLER_CATALOGUE)
+    }
+    for firm in catalogue_of.values():
+        label = (
+            _("My catalogue")
+            if len(catalogue_of) == 1
+            else _("Catalogue: %(name)s") % {"name": firm.name}
+        )
+        items.append((reverse("catalog:seller_home", args=[firm.pk]), label))
     if not actor.memberships and not actor.is_operator:
         # Someone with no role yet may be registering a seller firm (KYC-1).
         items.append((reverse("sellers:register"), _("Register your firm")))
@@ -64,6 +77,7 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
         items.append((reverse("sellers:directory"), _("Seller directory")))
         items.append((reverse("sellers:bulk_upload"), _("Bulk registration")))
         items.append((reverse("outreach:inbox"), _("Feedback inbox")))
+        items.append((reverse("catalog:review_queue"), _("Catalogue approvals")))
         items.append((reverse("admin:index"), _("Operator")))
     return items
 

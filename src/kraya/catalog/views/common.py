@@ -1,0 +1,73 @@
+"""What every catalogue page shares: the signed-in wrapper that turns the
+selectors' NotFound/PermissionDenied into the 404/403 pages, and showing a
+service's refusal on a form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.views.decorators.http import require_http_methods
+
+from kraya.accounts.middleware import request_actor
+from kraya.accounts.selectors import Actor
+from kraya.core import errors
+from kraya.core.errors import DomainError, add_to_form
+
+View = Callable[..., HttpResponseBase]
+
+
+def _domain_errors_as_pages(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except errors.NotFound as error:
+            raise Http404(str(error.message)) from error
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(str(error.message)) from error
+
+    return wrapped
+
+
+def member_page(view: View) -> View:
+    """Signed-in users only (others go to sign in); GET and POST."""
+    return login_required(
+        require_http_methods(["GET", "HEAD", "POST"])(_domain_errors_as_pages(view))
+    )
+
+
+def public_page(view: View) -> View:
+    """Anyone, GET only; a hidden or missing object is a 404."""
+    return require_http_methods(["GET", "HEAD"])(_domain_errors_as_pages(view))
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    actor = request_actor(request)
+    assert actor is not None  # member_page signed the user in
+    return actor
+
+
+def bound(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def refused(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the form (its field names mapped by the
+    form's `field_for`); 404/403 refusals stay pages."""
+    if isinstance(error, errors.NotFound | errors.PermissionDenied):
+        raise error
+    field_for = getattr(form, "field_for", None)
+    if field_for is not None:
+        error = type(error)(
+            error.message,
+            code=error.code,
+            status=error.status,
+            fields={field_for(name): list(messages) for name, messages in error.fields.items()},
+        )
+    add_to_form(form, error)
