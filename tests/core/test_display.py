@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from kraya.core import display
 from kraya.core.display import babel_locale, format_count, format_ist, language_base
 
 
@@ -60,3 +61,13 @@ def test_format_count_groups_the_indian_way(number, text):
 def test_format_count_takes_only_ints(bad):
     with pytest.raises(TypeError):
         format_count(bad)
+
+
+def test_every_state_a_seller_may_name_has_a_hindi_name():
+    """Hindi throughout: states are stored in English (keys) and shown in Hindi."""
+    from kraya.sellers.rules import GST_STATE_CODES
+
+    assert set(GST_STATE_CODES.values()) <= set(display.STATE_NAMES_HI)
+    assert display.state_name("Uttar Pradesh", language="hi") == "उत्तर प्रदेश"
+    assert display.state_name("Uttar Pradesh", language="en") == "Uttar Pradesh"
+    assert display.state_name("Atlantis", language="hi") == "Atlantis"

@@ -60,3 +60,26 @@ def test_ist_filter_shows_indian_time():
 def test_indian_number_groups_counts():
     assert render("{{ n|indian_number }}", n=149429) == "1,49,429"
     assert render("{{ n|indian_number }}", "hi", n=Decimal(91245)) == "91,245"
+
+
+def test_state_filter_follows_the_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    page = Template("{% load kraya %}{{ name|state }}")
+    with translation.override("hi"):
+        assert page.render(Context({"name": "West Bengal"})) == "पश्चिम बंगाल"
+    with translation.override("en"):
+        assert page.render(Context({"name": "West Bengal"})) == "West Bengal"
+
+
+def test_state_choices_are_labelled_in_the_readers_language():
+    from django.utils import translation
+
+    from kraya.core.i18n import state_choices
+
+    choices = state_choices(["Odisha"])
+    with translation.override("hi"):
+        assert [(value, str(label)) for value, label in choices] == [("", "—"), ("Odisha", "ओडिशा")]
+    with translation.override("en"):
+        assert str(choices[1][1]) == "Odisha"

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kraya.catalog.models import Category, Offer, Product, SpecParameter
 from kraya.catalog.search.types import SearchQuery
+from kraya.core.i18n import state_choices
 from kraya.sellers import rules as seller_rules
 from kraya.sellers.models import Segment
 
-STATE_CHOICES = [("", "—"), *((name, name) for name in seller_rules.STATES)]
+STATE_CHOICES = state_choices(seller_rules.STATES)
 SORT_CHOICES = [
     ("relevance", _("Best match")),
     ("price_asc", _("Price: low to high")),
@@ -325,7 +326,7 @@ class OfferTermsForm(forms.Form):
     )
     delivery_states = forms.MultipleChoiceField(
         label=_("Delivers to"),
-        choices=[(name, name) for name in seller_rules.STATES],
+        choices=state_choices(seller_rules.STATES, blank=None),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "states"}),
     )
     delivery_pincodes = forms.CharField(

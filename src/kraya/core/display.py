@@ -48,3 +48,57 @@ def format_count(number: int, *, language: str | None = None) -> str:
     if isinstance(number, bool) or not isinstance(number, int):
         raise TypeError(f"format_count takes an int, not {type(number).__name__}")
     return format_decimal(number, locale=babel_locale(language))
+
+
+# States and union territories (as the GST state codes name them, see
+# sellers/rules.py) in Hindi, as the Government of India writes them. Stored
+# values stay English (they are keys: filters, GST codes, reports); only the
+# display follows the reader's language.
+STATE_NAMES_HI: dict[str, str] = {
+    "Andaman and Nicobar Islands": "अंडमान और निकोबार द्वीपसमूह",
+    "Andhra Pradesh": "आंध्र प्रदेश",
+    "Arunachal Pradesh": "अरुणाचल प्रदेश",
+    "Assam": "असम",
+    "Bihar": "बिहार",
+    "Centre Jurisdiction": "केंद्रीय क्षेत्राधिकार",
+    "Chandigarh": "चंडीगढ़",
+    "Chhattisgarh": "छत्तीसगढ़",
+    "Dadra and Nagar Haveli and Daman and Diu": "दादरा और नगर हवेली और दमन और दीव",
+    "Delhi": "दिल्ली",
+    "Goa": "गोवा",
+    "Gujarat": "गुजरात",
+    "Haryana": "हरियाणा",
+    "Himachal Pradesh": "हिमाचल प्रदेश",
+    "Jammu and Kashmir": "जम्मू और कश्मीर",
+    "Jharkhand": "झारखंड",
+    "Karnataka": "कर्नाटक",
+    "Kerala": "केरल",
+    "Ladakh": "लद्दाख",
+    "Lakshadweep": "लक्षद्वीप",
+    "Madhya Pradesh": "मध्य प्रदेश",
+    "Maharashtra": "महाराष्ट्र",
+    "Manipur": "मणिपुर",
+    "Meghalaya": "मेघालय",
+    "Mizoram": "मिज़ोरम",
+    "Nagaland": "नागालैंड",
+    "Odisha": "ओडिशा",
+    "Other Territory": "अन्य क्षेत्र",
+    "Puducherry": "पुदुचेरी",
+    "Punjab": "पंजाब",
+    "Rajasthan": "राजस्थान",
+    "Sikkim": "सिक्किम",
+    "Tamil Nadu": "तमिलनाडु",
+    "Telangana": "तेलंगाना",
+    "Tripura": "त्रिपुरा",
+    "Uttar Pradesh": "उत्तर प्रदेश",
+    "Uttarakhand": "उत्तराखंड",
+    "West Bengal": "पश्चिम बंगाल",
+}
+
+
+def state_name(name: str, *, language: str | None = None) -> str:
+    """A state's stored (English) name as the reader reads it: `उत्तर प्रदेश`
+    in Hindi. A name we don't know is shown as stored."""
+    if language_base(language) == "hi":
+        return STATE_NAMES_HI.get(name, name)
+    return name

@@ -15,11 +15,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kraya.accounts.forms import NewLoginMixin, PersonForm
+from kraya.core.i18n import state_choices
 from kraya.sellers import rules
 from kraya.sellers.models import BusinessType, MseClass, Registration, Segment, SocialCategory
 
 MAX_OFFICES = 5
-STATE_CHOICES = [("", "—"), *((name, name) for name in rules.STATES)]
+STATE_CHOICES = state_choices(rules.STATES)
 
 
 def _text(label: Any, *, required: bool = True, max_length: int = 200, **attrs: str) -> Any:

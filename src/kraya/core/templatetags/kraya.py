@@ -17,7 +17,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
-from kraya.core.display import format_count, format_ist
+from kraya.core.display import format_count, format_ist, state_name
 from kraya.core.money import Money, format_rupees, format_rupees_words
 
 register = template.Library()
@@ -70,3 +70,11 @@ def indian_number(value: Any) -> str:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
     return format_count(value, language=get_language())
+
+
+@register.filter
+def state(value: Any) -> str:
+    """A state's stored name in the reader's language: `उत्तर प्रदेश`."""
+    if _empty(value):
+        return ""
+    return state_name(str(value), language=get_language())
