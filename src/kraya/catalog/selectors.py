@@ -104,7 +104,11 @@ def seller_firms_with_offers(*, firm_ids: set[int]) -> set[int]:
 # --- who sees what ------------------------------------------------------------------
 
 
-def _sees_firm(actor: Actor | None, firm_id: int | None) -> bool:
+def may_see_seller(actor: Actor | None, firm_id: int | None) -> bool:
+    """Whether `actor` may know which firm is behind an offer or product:
+    operators and the firm's own users may; buyers and visitors choose on the
+    offer, not the firm (direct purchase hides names until the decision). The
+    one place this rule lives: search hits, offer pages and the API use it."""
     if actor is None or firm_id is None:
         return False
     return actor.is_operator or any(m.seller_firm_id == firm_id for m in actor.memberships)
@@ -135,7 +139,7 @@ def product_get(*, actor: Actor | None, product_id: int) -> Product:
         .first()
     )
     if product is None or (
-        product.status != rules.PUBLISHED and not _sees_firm(actor, product.created_by_firm_id)
+        product.status != rules.PUBLISHED and not may_see_seller(actor, product.created_by_firm_id)
     ):
         raise NotFound()
     return product
@@ -156,7 +160,7 @@ def offer_get(*, actor: Actor | None, offer_id: int) -> Offer:
         .filter(pk=offer_id)
         .first()
     )
-    if offer is None or not (offer.is_listed or _sees_firm(actor, offer.seller_firm_id)):
+    if offer is None or not (offer.is_listed or may_see_seller(actor, offer.seller_firm_id)):
         raise NotFound()
     return offer
 
@@ -164,7 +168,7 @@ def offer_get(*, actor: Actor | None, offer_id: int) -> Offer:
 def seller_name_for(*, actor: Actor | None, offer: Offer) -> str | None:
     """The seller's name, or None where the viewer may not know it yet:
     buyers choose on the offer, not the firm, until the decision."""
-    if _sees_firm(actor, offer.seller_firm_id):
+    if may_see_seller(actor, offer.seller_firm_id):
         return offer.seller_firm.name
     return None
 

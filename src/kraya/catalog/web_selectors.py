@@ -25,6 +25,7 @@ from kraya.catalog.models import (
     Product,
     SpecParameter,
 )
+from kraya.catalog.selectors import may_see_seller
 from kraya.core.errors import NotFound, PermissionDenied
 
 HISTORY_SHOWN = 20
@@ -149,7 +150,7 @@ def offer_detail(*, actor: Actor | None, offer_id: int) -> OfferDetail:
         delivery_states=rules.states_in_mask(offer.delivery_state_mask),
         history=list(offer.price_history.order_by("-changed_at", "-id")[:HISTORY_SHOWN]),
         evidence=_evidence(offer),
-        seller_name=offer.seller_firm.name if (is_own or is_operator) else None,
+        seller_name=offer.seller_firm.name if may_see_seller(actor, offer.seller_firm_id) else None,
         is_listed=listed,
         is_own=is_own and _may_manage(actor, offer.seller_firm),
     )
