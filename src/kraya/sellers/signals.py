@@ -9,3 +9,8 @@ committed: a receiver's failure cannot undo the registration."""
 from django.dispatch import Signal
 
 registration_submitted = Signal()
+
+# Sent inside the transaction of a change to what buyers see about seller firms
+# (active or not, verified social categories, state), with `firm_ids`; the
+# catalogue search re-indexes those firms' offers once the change commits.
+seller_firms_changed = Signal()

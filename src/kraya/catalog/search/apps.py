@@ -49,3 +49,7 @@ class CatalogSearchConfig(AppConfig):
         post_migrate.connect(
             _index_existing_catalogue, sender=self, dispatch_uid="kraya.catalog.search.index"
         )
+        from kraya.catalog.search.signals import reindex_firms
+        from kraya.sellers.signals import seller_firms_changed
+
+        seller_firms_changed.connect(reindex_firms, dispatch_uid="kraya.catalog.search.firms")

@@ -19,7 +19,7 @@ from kraya.accounts.selectors import Actor, as_actor
 from kraya.core import audit, clock
 from kraya.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kraya.core.policy import policy_at
-from kraya.sellers import rules
+from kraya.sellers import rules, signals
 from kraya.sellers.models import BankAccount, Registration, SellerOffice, SocialCategory
 from kraya.sellers.services import checks
 from kraya.sellers.services.checks import KYC_MESSAGES, StepErrors
@@ -353,6 +353,7 @@ def registration_submit(*, acting_user: Acting, registration: Registration) -> R
         SellerFirm.objects.filter(pk=registration.firm.pk).update(
             name=name, state=registration.state, district=registration.district, is_active=True
         )
+        signals.seller_firms_changed.send(sender=SellerFirm, firm_ids=[registration.firm.pk])
     now = clock.now()
     registration.submitted_at = now
     registration.updated_at = now
@@ -388,6 +389,8 @@ def registration_verify(*, acting_user: Acting, registration: Registration) -> R
     registration.updated_at = now
     registration.save()
     registration.categories.update(verified=True)
+    if registration.firm_id:
+        signals.seller_firms_changed.send(sender=SellerFirm, firm_ids=[registration.firm_id])
     audit.record(
         actor=actor.user,
         action="sellers.registration.verify",
@@ -419,6 +422,7 @@ def registration_reject(
     registration.save()
     if registration.firm_id:
         SellerFirm.objects.filter(pk=registration.firm_id).update(is_active=False)
+        signals.seller_firms_changed.send(sender=SellerFirm, firm_ids=[registration.firm_id])
     audit.record(
         actor=actor.user,
         action="sellers.registration.reject",
