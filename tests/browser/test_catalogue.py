@@ -12,6 +12,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from kraya.catalog.models import Offer, OfferPriceChange, Product
+from kraya.core.display import state_name
 from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.catalog.views_catalogue import Catalogue, make_catalogue
 from tests.factories import PASSWORD, World
@@ -136,8 +137,10 @@ def test_seller_adds_an_offer_and_updates_its_price(
     page.get_by_label(t("Stock", language)).fill("4")
     page.get_by_label(t("Delivery within (days)", language)).fill("6")
     states = page.get_by_role("group", name=t("Delivers to", language))
-    expect(states.get_by_label("Uttar Pradesh", exact=True)).to_be_checked()  # the firm's own
-    states.get_by_label("Bihar", exact=True).check()
+    # State names read in the page's language (stored in English).
+    own = state_name("Uttar Pradesh", language=language)
+    expect(states.get_by_label(own, exact=True)).to_be_checked()  # the firm's own
+    states.get_by_label(state_name("Bihar", language=language), exact=True).check()
     _photograph(page, f"catalogue-offer-form-{language}")
     page.get_by_role("button", name=t("Save the offer", language)).click()
 
