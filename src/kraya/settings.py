@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -222,6 +223,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -229,6 +231,17 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+else:
+    # Per process. Search keeps facet counts here for a minute
+    # (KRAYA_SEARCH_FACET_CACHE_SECONDS): room for a busy minute's distinct
+    # searches, not Django's default of 300 entries.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+KRAYA_SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("KRAYA_SEARCH_FACET_CACHE_SECONDS", "60"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -159,3 +159,27 @@ def test_cat5_counts_over_a_huge_match_are_marked_approximate(catalogue, monkeyp
     assert result.counts_exact is False
     assert result.total == 3
     assert len(result.hits) == 9  # the hits themselves are never capped
+
+
+def test_cat5_facet_counts_are_reused_until_the_index_changes(catalogue, settings):
+    """Counts are cached per normalised search for a short while; any change
+    of the index (here: an offer withdrawn) forgets them at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kraya.catalog.models import Offer
+    from kraya.catalog.search import index
+
+    settings.KRAYA_SEARCH_FACET_CACHE_SECONDS = 60
+    first = facets(text="chair")
+    with CaptureQueriesContext(connection) as again:
+        assert facets(text="chair").facets == first.facets
+    assert not any("COUNT(*) FILTER" in query["sql"] for query in again.captured_queries)
+    withdrawn = catalogue.offers["o1"]
+    Offer.objects.filter(pk=withdrawn.pk).update(status="WITHDRAWN")
+    index.offers_changed([withdrawn.pk])
+    assert facets(text="chair").total == first.total - 1
+    settings.KRAYA_SEARCH_FACET_CACHE_SECONDS = 0  # off: always counted afresh
+    with CaptureQueriesContext(connection) as uncached:
+        facets(text="chair")
+    assert any("COUNT(*) FILTER" in query["sql"] for query in uncached.captured_queries)

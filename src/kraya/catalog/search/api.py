@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
@@ -211,17 +211,23 @@ def search_offers(request: HttpRequest) -> Any:
     if reader.fields:
         raise SearchRefused(code="search.bad_parameter", fields=reader.fields)
     result = selectors.search_offers(actor=_actor(request), query=query)
-    return {
-        "items": [_hit_out(hit) for hit in result.hits],
-        "next_cursor": result.next_cursor,
-        "corrected_text": result.corrected_text,
-        "total": result.total,
-        "counts_exact": result.counts_exact,
-        "facets": {
-            name: [{"value": v, "label": label, "count": n} for v, label, n in rows]
-            for name, rows in result.facets.items()
+    # The hot path answers with the JSON of `SearchOut` directly: the values
+    # are already of the declared types, so validating ~20 hits and ~100
+    # facet values again (pydantic) would only cost time.
+    return JsonResponse(
+        {
+            "items": [_hit_out(hit) for hit in result.hits],
+            "next_cursor": result.next_cursor,
+            "corrected_text": result.corrected_text,
+            "total": result.total,
+            "counts_exact": result.counts_exact,
+            "facets": {
+                name: [{"value": v, "label": label, "count": n} for v, label, n in rows]
+                for name, rows in result.facets.items()
+            },
         },
-    }
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
 
 
 @router.get(

@@ -16,10 +16,13 @@ the PIN code (the filters that are no facet), capped at `scan_limit` rows."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -33,9 +36,15 @@ from kraya.sellers.models import Segment
 if TYPE_CHECKING:
     from kraya.catalog.search.selectors import _Plan
 
+# Facet counts are cached this long (seconds) per normalised search, under
+# a version that every index change moves on (`index_changed`).
+CACHE_SECONDS = 60
+_CACHE_PREFIX = "kraya:search:facets:"
+_VERSION_KEY = "kraya:search:facets:version"
+
 _BASE_COLUMNS = (
     "d.price_paise, d.delivery_state_mask, d.segment_bits, d.mii_class, d.gi_tag,"
-    " d.seller_state, d.golden_specs, d.category_path"
+    " d.seller_state, d.category_path"
 )
 
 
@@ -56,6 +65,33 @@ class _Value:
 
 
 def count(plan: _Plan, source: sql.Source, *, scan_limit: int) -> Counted:
+    """The facets of `plan`, from the cache when the same normalised search
+    (text after correction, category, filters, language, cap) was counted
+    within CACHE_SECONDS on the same index version (`index_changed`)."""
+    seconds = cache_seconds()
+    if not seconds:
+        return _count(plan, source, scan_limit=scan_limit)
+    normalised = (
+        plan.vendor,
+        source.from_sql,
+        source.from_params,
+        source.where,
+        plan.fixed,
+        sorted(plan.facet_filters.items()),
+        [parameter.pk for parameter in plan.golden],
+        translation.get_language(),
+        scan_limit,
+    )
+    digest = hashlib.sha256(repr(normalised).encode()).hexdigest()
+    key = f"{cache_prefix()}{digest}"
+    counted = cache.get(key)
+    if not isinstance(counted, Counted):
+        counted = _count(plan, source, scan_limit=scan_limit)
+        cache.set(key, counted, seconds)
+    return counted
+
+
+def _count(plan: _Plan, source: sql.Source, *, scan_limit: int) -> Counted:
     """Every facet in ONE statement: the capped base set once (a CTE), then
     one row of fixed-value counts, one row per category path and one row per
     value of each number/text golden parameter."""
@@ -93,12 +129,12 @@ def count(plan: _Plan, source: sql.Source, *, scan_limit: int) -> Counted:
             [f"param:{parameter.code}", *value_sql.params, *condition.params, *value_sql.params]
         )
     statement = (
-        f"WITH d AS MATERIALIZED (SELECT {_BASE_COLUMNS} FROM {source.from_sql}"
+        f"WITH d AS MATERIALIZED (SELECT {_BASE_COLUMNS}"
+        # Golden parameters (wide) only when a category brings some.
+        f"{', d.golden_specs' if plan.golden else ''} FROM {source.from_sql}"
         f" WHERE {base_where.sql} LIMIT %s) " + " UNION ALL ".join(parts)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = [(kind, key, _numbers(counts)) for kind, key, counts in cursor.fetchall()]
+    rows = _rows(plan, statement, params)
     head = next(counts for kind, _key, counts in rows if kind == "")
     scanned, total, counts = head[0], head[1], head[2:]
     facets: dict[str, list[FacetRow]] = {}
@@ -115,6 +151,34 @@ def count(plan: _Plan, source: sql.Source, *, scan_limit: int) -> Counted:
             parameter, [(str(key), n[0]) for kind, key, n in rows if kind == code]
         )
     return Counted(facets=facets, total=total, exact=scanned < scan_limit)
+
+
+def _rows(plan: _Plan, statement: str, params: list[Any]) -> list[tuple[str, Any, list[int]]]:
+    with connection.cursor() as cursor:
+        sql.execute_text_first(cursor, plan.vendor, plan.words, statement, params)
+        return [(kind, key, _numbers(counts)) for kind, key, counts in cursor.fetchall()]
+
+
+def cache_seconds() -> int:
+    """How long facet counts are reused (setting KRAYA_SEARCH_FACET_CACHE_SECONDS;
+    0 turns the cache off)."""
+    return int(getattr(settings, "KRAYA_SEARCH_FACET_CACHE_SECONDS", CACHE_SECONDS))
+
+
+def cache_prefix() -> str:
+    """The prefix of cache keys of the current index version."""
+    return f"{_CACHE_PREFIX}{cache.get(_VERSION_KEY, 0)}:"
+
+
+def index_changed() -> None:
+    """Forget every cached count: the next searches count afresh. (With the
+    per-process local-memory cache of embedded mode, other worker processes
+    notice only when their entries expire, within CACHE_SECONDS; with Redis
+    every process notices at once.)"""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 1, None)
 
 
 def _numbers(counts: Any) -> list[int]:

@@ -7,12 +7,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kraya.accounts.selectors import Actor
 from kraya.catalog.models import SpecParameter
-from kraya.catalog.search import rules
+from kraya.catalog.search import facets, rules
 from kraya.catalog.search.models import OfferDocument
 from kraya.catalog.search.types import OfferHit, refuse
 from kraya.core.errors import NotFound
@@ -40,20 +41,39 @@ def _golden_labels(
     for parameter in known:
         by_category.setdefault(parameter.category_id, []).append(parameter)
     missing = category_ids - set(by_category)
+    if not missing:
+        return by_category
+    # Remembered like facet counts (per index version, for the cache's
+    # seconds): one query fewer on most searches.
+    seconds = facets.cache_seconds()
+    keys: dict[int, str] = {}
+    if seconds:
+        prefix = facets.cache_prefix()
+        keys = {category: f"{prefix}golden:{category}" for category in missing}
+        cached = cache.get_many(list(keys.values()))
+        for category, key in keys.items():
+            if key in cached:
+                by_category[category] = cached[key]
+        missing = {category for category in missing if keys[category] not in cached}
     if missing:
+        found: dict[int, list[SpecParameter]] = {category: [] for category in missing}
         for parameter in SpecParameter.objects.filter(
             category_id__in=missing, is_golden=True
         ).order_by("position", "id"):
-            by_category.setdefault(parameter.category_id, []).append(parameter)
+            found[parameter.category_id].append(parameter)
+        by_category.update({c: parameters for c, parameters in found.items() if parameters})
+        if seconds:
+            cache.set_many({keys[c]: parameters for c, parameters in found.items()}, seconds)
     return by_category
 
 
-def shown_value(parameter: SpecParameter, value: Any) -> str:
+def shown_value(parameter: SpecParameter, value: Any, *, hindi: bool | None = None) -> str:
     """A golden value as a buyer reads it: a choice's label, yes/no, a number
-    with its unit."""
+    with its unit. `hindi`: whether the active language is Hindi, if known."""
     text = "" if value is None else str(value)
     if parameter.kind == SpecParameter.Kind.CHOICE:
-        hindi = (translation.get_language() or "").startswith("hi")
+        if hindi is None:
+            hindi = (translation.get_language() or "").startswith("hi")
         for choice in parameter.choices or []:
             if str(choice.get("value")) == text:
                 return str(
@@ -71,23 +91,35 @@ def hits_of(
 ) -> list[OfferHit]:
     """The hits of rows of the document table, golden values named."""
     labels = _golden_labels({int(row["category_id"]) for row in rows}, known)
+    hindi = (translation.get_language() or "").startswith("hi")
+    # Each parameter's name once a page, not once a hit.
+    named = {
+        category: [(parameter, parameter.display_name) for parameter in parameters]
+        for category, parameters in labels.items()
+    }
     return [
-        _hit(actor, row, labels.get(int(row["category_id"]), []), aligned=False) for row in rows
+        _hit(actor, row, named.get(int(row["category_id"]), []), aligned=False, hindi=hindi)
+        for row in rows
     ]
 
 
 def _hit(
-    actor: Actor | None, row: dict[str, Any], parameters: list[SpecParameter], *, aligned: bool
+    actor: Actor | None,
+    row: dict[str, Any],
+    parameters: list[tuple[SpecParameter, str]],
+    *,
+    aligned: bool,
+    hindi: bool | None = None,
 ) -> OfferHit:
     specs = row["golden_specs"]
     if isinstance(specs, str):  # SQLite hands JSON back as text
         specs = json.loads(specs)
     golden: dict[str, str] = {}
-    for parameter in parameters:
+    for parameter, name in parameters:
         if parameter.code in specs:
-            golden[parameter.display_name] = shown_value(parameter, specs[parameter.code])
+            golden[name] = shown_value(parameter, specs[parameter.code], hindi=hindi)
         elif aligned:
-            golden[parameter.display_name] = "—"
+            golden[name] = "—"
     return OfferHit(
         offer_id=int(row["offer_id"]),
         product_id=int(row["product_id"]),
@@ -138,4 +170,5 @@ def offers_for_compare(*, actor: Actor | None, offer_ids: Sequence[int]) -> list
             "position", "id"
         )
     )
-    return [_hit(actor, documents[i], parameters, aligned=True) for i in ids]
+    named = [(parameter, parameter.display_name) for parameter in parameters]
+    return [_hit(actor, documents[i], named, aligned=True) for i in ids]

@@ -25,11 +25,13 @@ name, a seller its own firm's."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection
 
 from kraya.accounts.selectors import Actor
@@ -50,6 +52,7 @@ from kraya.catalog.search.types import (
 __all__ = [
     "FACET_SCAN_LIMIT",
     "RANK_CANDIDATES",
+    "TEXT_SCAN_LIMIT",
     "BadSearchCursor",
     "FacetRow",
     "OfferHit",
@@ -62,6 +65,9 @@ __all__ = [
 
 FACET_SCAN_LIMIT = 2_000
 RANK_CANDIDATES = 1_000
+# PostgreSQL with text: hits are looked for among at most this many text
+# matches (`_text_first_statement`), so no query reads 500,000 rows.
+TEXT_SCAN_LIMIT = 2_000
 # Above this many documents holding every word, sorting by an index beats
 # reading every match first (see `_Plan.filter_first`).
 DENSE_MATCHES = 30_000
@@ -280,22 +286,64 @@ def _corrections(vendor: str, candidates: list[str]) -> tuple[dict[str, str], di
     if not candidates:
         return {}, {}
     with connection.cursor() as cursor:
-        cursor.execute(sql.known_words_sql(vendor, len(candidates)), candidates)
-        known = {str(row[0]): int(row[1]) for row in cursor.fetchall()}
+        known = _known_words(vendor, cursor, candidates)
         corrections: dict[str, str] = {}
         for word in candidates:
             if word in known:
                 continue
             if vendor == "postgresql":
-                cursor.execute(sql.NEAREST_WORD_POSTGRESQL, [word, word])
-                row = cursor.fetchone()
-                nearest = row[0] if row else None
+                nearest = _nearest_word_postgresql(cursor, word)
             else:
                 cursor.execute(sql.CANDIDATE_WORDS_SQLITE, [len(word) - 2, len(word) + 2])
                 nearest = rules.nearest_word(word, cursor.fetchall())
             if nearest and nearest != word:
                 corrections[word] = nearest
     return corrections, known
+
+
+def _known_words(vendor: str, cursor: Any, candidates: list[str]) -> dict[str, int]:
+    """The document counts of the candidates the vocabulary holds. On
+    PostgreSQL remembered per index version (every change of the index,
+    hence of `SearchWord`, moves it on), for the cache's seconds."""
+    seconds = facet_counts.cache_seconds() if vendor == "postgresql" else 0
+    keys: dict[str, str] = {}
+    cached: dict[str, Any] = {}
+    if seconds:
+        prefix = facet_counts.cache_prefix()
+        keys = {word: f"{prefix}word:{_digest(word)}" for word in candidates}
+        cached = cache.get_many(list(keys.values()))
+    known = {
+        word: int(cached[key]) for word, key in keys.items() if key in cached and cached[key] >= 0
+    }
+    missing = [word for word in candidates if keys.get(word) not in cached]
+    if missing:
+        cursor.execute(sql.known_words_sql(vendor, len(missing)), missing)
+        found = {str(row[0]): int(row[1]) for row in cursor.fetchall()}
+        known.update(found)
+        if seconds:
+            cache.set_many({keys[word]: found.get(word, -1) for word in missing}, seconds)
+    return known
+
+
+def _digest(word: str) -> str:
+    return hashlib.sha1(word.encode(), usedforsecurity=False).hexdigest()
+
+
+def _nearest_word_postgresql(cursor: Any, word: str) -> str | None:
+    """The vocabulary's nearest word (a trigram search of ~10 ms), remembered
+    like facet counts: for the cache's seconds, per index version."""
+    seconds = facet_counts.cache_seconds()
+    key = f"{facet_counts.cache_prefix()}near:{_digest(word)}"
+    if seconds:
+        found = cache.get(key)
+        if isinstance(found, str):
+            return found or None
+    cursor.execute(sql.NEAREST_WORD_POSTGRESQL, [word, word])
+    row = cursor.fetchone()
+    nearest = str(row[0]) if row else None
+    if seconds:
+        cache.set(key, nearest or "", seconds)
+    return nearest
 
 
 # --- hits ----------------------------------------------------------------------
@@ -343,6 +391,13 @@ def _hit_rows(
         outer_where = f" WHERE {keyset.sql}"
         keyset_params = keyset.params
     order = ", ".join(f"s.{alias} {'DESC' if desc else 'ASC'}" for alias, desc in keys)
+    if plan.vendor == "postgresql" and plan.words:
+        statement, params = _text_first_statement(plan, source, columns, outer_where, order, ranked)
+        params = [*params, *keyset_params, plan.query.limit + 1]
+        with connection.cursor() as cursor:
+            sql.execute_text_first(cursor, plan.vendor, plan.words, statement, params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     if plan.filter_first and not ranked:
         statement = _filter_first_statement(source, where, columns, outer_where, order)
         params = [*source.from_params, *where.params]
@@ -353,6 +408,70 @@ def _hit_rows(
         cursor.execute(statement, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+_TEXT_FIRST_COLUMNS = (
+    "d.offer_id, d.price_paise, d.lead_time_days, COALESCE(d.rating_hundredths, -1) AS rating_key,"
+    " d.delivery_state_mask, d.segment_bits, d.mii_class, d.gi_tag, d.seller_state"
+)
+
+
+def _text_first_statement(
+    plan: _Plan,
+    source: sql.Source,
+    columns: str,
+    outer_where: str,
+    order: str,
+    ranked: bool,
+) -> tuple[str, list[Any]]:
+    """PostgreSQL with text: the text matches first (the GIN index, or a
+    scan that stops early for a common word), at most TEXT_SCAN_LIMIT of
+    them with the narrow columns filters and sorts need (MATERIALIZED, so
+    the planner cannot walk a sort index and filter 500,000 rows instead),
+    then the filters and the sort within them, then the page's columns.
+    Relevance ranks at most RANK_CANDIDATES of them; an exact model-number
+    match (an indexed look-up) is added whatever the cap."""
+    base_where = sql.conjunction([source.where, *plan.fixed])
+    filters = sql.conjunction(list(plan.facet_filters.values()))
+    rank = source.rank_sql
+    keys = "d.offer_id, d.price_paise, d.lead_time_days, d.rating_key"
+    # Only the wide columns some filter or the rank needs: the set stays in memory.
+    wide = (
+        [", d.golden_specs"]
+        if any(name.startswith("param:") for name in plan.facet_filters)
+        else []
+    )
+    if ranked:
+        wide.append(", d.model_key, d.search_vector, qq")
+    statement = (
+        f"WITH t AS MATERIALIZED (SELECT {_TEXT_FIRST_COLUMNS}{''.join(wide)}"
+        f" FROM {source.from_sql}"
+        f" WHERE {base_where.sql} LIMIT %s)"
+    )
+    params: list[Any] = [*source.from_params, *base_where.params, TEXT_SCAN_LIMIT]
+    if ranked:
+        key = rules.model_key(plan.query.text)
+        every = sql.conjunction([base_where, filters])
+        statement += (
+            f", x AS (SELECT d.offer_id, d.price_paise, d.lead_time_days,"
+            f" COALESCE(d.rating_hundredths, -1) AS rating_key, 1 AS mm, {rank} AS rk"
+            f" FROM {source.from_sql} WHERE {every.sql}"
+            " AND d.model_key = %s AND d.model_key <> ''),"
+            f" c AS (SELECT {keys}, 0 AS mm, {rank} AS rk FROM"
+            f" (SELECT * FROM t d WHERE {filters.sql} AND d.model_key <> %s LIMIT %s) d),"
+            " u AS (SELECT * FROM x UNION ALL SELECT * FROM c)"
+        )
+        params += [*source.from_params, *every.params, key, *filters.params, key]
+        params.append(RANK_CANDIDATES)
+    else:
+        statement += f", u AS (SELECT {keys}, 0 AS mm, 0 AS rk FROM t d WHERE {filters.sql})"
+        params += filters.params
+    statement += (
+        f", page AS (SELECT * FROM u s{outer_where} ORDER BY {order} LIMIT %s)"
+        f" SELECT {columns}, s.mm, s.rk, s.rating_key FROM page s"
+        f" JOIN {sql.DOCUMENT_TABLE} d ON d.offer_id = s.offer_id ORDER BY {order}"
+    )
+    return statement, params
 
 
 def _filter_first_statement(
