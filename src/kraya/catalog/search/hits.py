@@ -4,10 +4,10 @@ values named in the active language, and the side-by-side comparison."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from kraya.catalog.models import SpecParameter
 from kraya.catalog.search import facets, rules
 from kraya.catalog.search.models import OfferDocument
 from kraya.catalog.search.types import OfferHit, refuse
+from kraya.catalog.selectors import may_see_seller
 from kraya.core.errors import NotFound
 
 HIT_COLUMNS = (
@@ -26,12 +27,9 @@ HIT_COLUMNS = (
 )
 
 
-def _may_see_seller(actor: Actor | None, firm_id: int) -> bool:
-    if actor is None:
-        return False
-    if actor.is_operator:
-        return True
-    return any(m.seller_firm_id == firm_id for m in actor.memberships)
+# (index version prefix, category id) → (expires at, its golden parameters).
+_GOLDEN_MEMO: dict[tuple[str, int], tuple[float, list[SpecParameter]]] = {}
+_GOLDEN_MEMO_MAX = 5000
 
 
 def _golden_labels(
@@ -43,18 +41,20 @@ def _golden_labels(
     missing = category_ids - set(by_category)
     if not missing:
         return by_category
-    # Remembered like facet counts (per index version, for the cache's
-    # seconds): one query fewer on most searches.
+    # Remembered per index version for the cache's seconds, in this process's
+    # memory: the parameters are model instances, and unpickling them from
+    # the shared cache cost more than the query it saved. The version prefix
+    # comes from the shared cache, so a change anywhere is seen at once.
     seconds = facets.cache_seconds()
-    keys: dict[int, str] = {}
+    prefix = facets.cache_prefix() if seconds else ""
+    now = time.monotonic()
     if seconds:
-        prefix = facets.cache_prefix()
-        keys = {category: f"{prefix}golden:{category}" for category in missing}
-        cached = cache.get_many(list(keys.values()))
-        for category, key in keys.items():
-            if key in cached:
-                by_category[category] = cached[key]
-        missing = {category for category in missing if keys[category] not in cached}
+        for category in list(missing):
+            remembered = _GOLDEN_MEMO.get((prefix, category))
+            if remembered is not None and remembered[0] > now:
+                if remembered[1]:
+                    by_category[category] = remembered[1]
+                missing.discard(category)
     if missing:
         found: dict[int, list[SpecParameter]] = {category: [] for category in missing}
         for parameter in SpecParameter.objects.filter(
@@ -63,7 +63,12 @@ def _golden_labels(
             found[parameter.category_id].append(parameter)
         by_category.update({c: parameters for c, parameters in found.items() if parameters})
         if seconds:
-            cache.set_many({keys[c]: parameters for c, parameters in found.items()}, seconds)
+            if len(_GOLDEN_MEMO) > _GOLDEN_MEMO_MAX:
+                _GOLDEN_MEMO.clear()
+            expires = now + seconds
+            _GOLDEN_MEMO.update(
+                {(prefix, c): (expires, parameters) for c, parameters in found.items()}
+            )
     return by_category
 
 
@@ -136,7 +141,7 @@ def _hit(
         mii_class=row["mii_class"],
         gi_tag=row["gi_tag"],
         seller_name=row["seller_name"]
-        if _may_see_seller(actor, int(row["seller_firm_id"]))
+        if may_see_seller(actor, int(row["seller_firm_id"]))
         else None,
         seller_state=row["seller_state"],
         segments=tuple(rules.segments_in(int(row["segment_bits"]))),
