@@ -44,3 +44,10 @@ def request_actor(request: HttpRequest) -> Actor | None:
     actor = actor_for(user=user) if isinstance(user, User) and user.is_authenticated else None
     request._kraya_actor = actor  # type: ignore[attr-defined]
     return actor
+
+
+def signed_in_actor(request: HttpRequest) -> Actor:
+    """The actor of a page that `member_page` already made sign in."""
+    actor = request_actor(request)
+    assert actor is not None  # member_page signed the user in
+    return actor

@@ -6,22 +6,18 @@ refusal is shown on the form (`add_to_form`) and nothing is saved."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from kraya.accounts import selectors, services
 from kraya.accounts.forms import (
@@ -33,46 +29,10 @@ from kraya.accounts.forms import (
     SecondaryUserUpdateForm,
     SellerUserCreateForm,
 )
-from kraya.accounts.middleware import request_actor
+from kraya.accounts.middleware import signed_in_actor
 from kraya.accounts.models import Membership, Role, User
-from kraya.accounts.selectors import Actor
-from kraya.core import errors
-from kraya.core.errors import DomainError, add_to_form
-
-View = Callable[..., HttpResponseBase]
-
-
-def member_page(view: View) -> View:
-    """Signed-in users only (others go to sign in); the selectors' NotFound
-    and PermissionDenied become the 404 and 403 pages."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as error:
-            raise Http404(str(error.message)) from error
-        except errors.PermissionDenied as error:
-            raise PermissionDenied(str(error.message)) from error
-
-    return login_required(require_http_methods(["GET", "HEAD", "POST"])(wrapped))
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    assert actor is not None  # member_page signed the user in
-    return actor
-
-
-def _refused(form: django_forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal on the form; 404/403 refusals stay pages."""
-    if isinstance(error, errors.NotFound | errors.PermissionDenied):
-        raise error
-    add_to_form(form, error)
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+from kraya.core.errors import DomainError
+from kraya.core.pages import bound, member_page, refused
 
 
 def _confirm_page(
@@ -89,12 +49,12 @@ def _confirm_page(
     """A confirmation page for one POST action (deactivate, reactivate,
     revoke): GET shows the question, POST performs it through the service and
     redirects with `done` as the message; a refusal is shown on the page."""
-    form = django_forms.Form(_bound(request))
+    form = django_forms.Form(bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             perform()
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, done)
             return redirect(redirect_to)
@@ -168,7 +128,7 @@ class LogoutView(auth_views.LogoutView):
 
 @member_page
 def organisation_users(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     organisation = selectors.organisation_get_managed(actor=actor, organisation_id=organisation_id)
     rows = _user_rows(selectors.organisation_users(organisation=organisation), Role.PRIMARY)
     return render(
@@ -178,10 +138,10 @@ def organisation_users(request: HttpRequest, organisation_id: int) -> HttpRespon
 
 @member_page
 def user_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     organisation = selectors.organisation_get_managed(actor=actor, organisation_id=organisation_id)
     units = selectors.organisation_offices(organisation=organisation)
-    form = SecondaryUserCreateForm(_bound(request), units=units)
+    form = SecondaryUserCreateForm(bound(request), units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -196,7 +156,7 @@ def user_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 password=data["password"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("%(name)s can now sign in.") % {"name": user})
             return redirect("accounts:organisation_users", organisation.pk)
@@ -209,7 +169,7 @@ def user_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @member_page
 def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
     units = selectors.organisation_offices(organisation=organisation)
     unit = selectors.member_unit_in(user=person, organisation=organisation)
@@ -225,7 +185,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         "unit": unit.pk,
         "roles": roles,
     }
-    form = SecondaryUserUpdateForm(_bound(request), initial=initial, units=units)
+    form = SecondaryUserUpdateForm(bound(request), initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -239,7 +199,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 roles=form.chosen_roles(),
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("Saved the changes to %(name)s.") % {"name": person})
             return redirect("accounts:organisation_users", organisation.pk)
@@ -257,7 +217,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @member_page
 def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
     return _confirm_page(
         request,
@@ -279,7 +239,7 @@ def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @member_page
 def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     person, organisation = selectors.organisation_member_get(actor=actor, user_id=user_id)
     unit = selectors.member_unit_in(user=person, organisation=organisation)
     return _confirm_page(
@@ -298,14 +258,14 @@ def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @member_page
 def primary_hand_over(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     organisation = selectors.organisation_get_managed(actor=actor, organisation_id=organisation_id)
     candidates = [
         person
         for person, memberships in selectors.organisation_users(organisation=organisation)
         if person.is_active and person.pk != actor.user.pk and any(m.is_active for m in memberships)
     ]
-    form = HandOverForm(_bound(request), candidates=candidates)
+    form = HandOverForm(bound(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         successor = form.chosen_successor()
         try:
@@ -313,7 +273,7 @@ def primary_hand_over(request: HttpRequest, organisation_id: int) -> HttpRespons
                 acting_user=actor, organisation=organisation, successor=successor
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(
                 request,
@@ -329,7 +289,7 @@ def primary_hand_over(request: HttpRequest, organisation_id: int) -> HttpRespons
 
 @member_page
 def firm_users(request: HttpRequest, firm_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
     rows = _user_rows(selectors.seller_firm_users(firm=firm), Role.SELLER_ADMIN)
     return render(request, "accounts/firm_users.html", {"firm": firm, "rows": rows})
@@ -337,9 +297,9 @@ def firm_users(request: HttpRequest, firm_id: int) -> HttpResponse:
 
 @member_page
 def seller_user_create(request: HttpRequest, firm_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
-    form = SellerUserCreateForm(_bound(request))
+    form = SellerUserCreateForm(bound(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -354,7 +314,7 @@ def seller_user_create(request: HttpRequest, firm_id: int) -> HttpResponse:
                 password=data["password"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("%(name)s can now sign in.") % {"name": user})
             return redirect("accounts:firm_users", firm.pk)
@@ -367,7 +327,7 @@ def seller_user_create(request: HttpRequest, firm_id: int) -> HttpResponse:
 
 @member_page
 def seller_user_deactivate(request: HttpRequest, firm_id: int, user_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     firm = selectors.seller_firm_get_managed(actor=actor, firm_id=firm_id)
     person = selectors.seller_firm_member_get(firm=firm, user_id=user_id)
     return _confirm_page(
@@ -387,15 +347,15 @@ def seller_user_deactivate(request: HttpRequest, firm_id: int, user_id: int) -> 
 
 @member_page
 def account(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     user = actor.user
-    form = LanguageForm(_bound(request), initial={"language": user.preferred_language})
+    form = LanguageForm(bound(request), initial={"language": user.preferred_language})
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         try:
             services.user_set_language(user=user, language=language)
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             translation.activate(language)
             messages.success(request, _("Your language has been saved."))
@@ -457,8 +417,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @member_page
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """List and create API tokens; a new token's secret is shown once, here."""
-    actor = _actor(request)
-    form = ApiTokenCreateForm(_bound(request), memberships=actor.memberships)
+    actor = signed_in_actor(request)
+    form = ApiTokenCreateForm(bound(request), memberships=actor.memberships)
     raw_token = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -469,7 +429,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 expires_in_days=form.cleaned_data["expires_in_days"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             form = ApiTokenCreateForm(memberships=actor.memberships)
     return render(
@@ -481,7 +441,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @member_page
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     token = selectors.api_token_get(actor=actor, token_id=token_id)
     return _confirm_page(
         request,

@@ -5,50 +5,29 @@ renders; refusals show on the form and save nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from kraya.accounts.middleware import request_actor
+from kraya.accounts.middleware import request_actor, signed_in_actor
 from kraya.accounts.models import Role
 from kraya.accounts.selectors import Actor
 from kraya.core import clock, errors
-from kraya.core.errors import DomainError, add_to_form
+from kraya.core.errors import DomainError
+from kraya.core.pages import View, bound, form_page, member_page, refused
 from kraya.outreach import forms, rules, selectors, services
 from kraya.outreach.models import EventAttribution, Feedback
 from kraya.outreach.signals import SESSION_EVENT_KEY
 
-View = Callable[..., HttpResponseBase]
 SELLER_REGISTRATION_URL = "/sellers/register/"
-
-
-def _domain_errors_as_pages(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as error:
-            raise Http404(str(error.message)) from error
-        except errors.PermissionDenied as error:
-            raise PermissionDenied(str(error.message)) from error
-
-    return require_http_methods(["GET", "HEAD", "POST"])(wrapped)
-
-
-def member_page(view: View) -> View:
-    """Signed-in users only; NotFound and PermissionDenied become 404 and 403."""
-    return login_required(_domain_errors_as_pages(view))
 
 
 def operator_page(view: View) -> View:
@@ -62,26 +41,10 @@ def operator_page(view: View) -> View:
     return member_page(wrapped)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    assert actor is not None
-    return actor
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: django_forms.BaseForm, error: DomainError) -> None:
-    if isinstance(error, errors.NotFound | errors.PermissionDenied):
-        raise error
-    add_to_form(form, error)
-
-
 # --- events (OUT-1) ---------------------------------------------------------------------
 
 
-@_domain_errors_as_pages
+@form_page
 def events(request: HttpRequest) -> HttpResponse:
     """Upcoming and past events, by date; filter by state."""
     state = request.GET.get("state", "")[:100]
@@ -98,7 +61,7 @@ def events(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/events.html", context)
 
 
-@_domain_errors_as_pages
+@form_page
 def event(request: HttpRequest, code: str) -> HttpResponse:
     """The event page: details, counts and funnel for everyone; attendee
     names and the firms it brought for operators only."""
@@ -132,7 +95,7 @@ def _unattributed_firms(actor: Actor | None) -> list[Any]:
     return [firm for firm in firms if firm.pk not in taken]
 
 
-@_domain_errors_as_pages
+@form_page
 def event_register(request: HttpRequest, code: str) -> HttpResponse:
     """OUT-1: the on-the-spot registration link printed at the event. It
     remembers the event for this visit and leads into the seller
@@ -142,7 +105,7 @@ def event_register(request: HttpRequest, code: str) -> HttpResponse:
     request.session[SESSION_EVENT_KEY] = the_event.code
     actor = request_actor(request)
     firms = _unattributed_firms(actor)
-    form = django_forms.Form(_bound(request))
+    form = django_forms.Form(bound(request))
     if request.method == "POST" and firms and form.is_valid():
         assert actor is not None
         for firm in firms:
@@ -165,16 +128,16 @@ def event_register(request: HttpRequest, code: str) -> HttpResponse:
 
 @operator_page
 def event_create(request: HttpRequest) -> HttpResponse:
-    form = forms.EventCreateForm(_bound(request))
+    form = forms.EventCreateForm(bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             created = services.event_create(
-                acting_user=_actor(request),
+                acting_user=signed_in_actor(request),
                 data=form.event_data(),
                 code=form.cleaned_data["code"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("The event is created."))
             return redirect("outreach:event", code=created.code)
@@ -186,14 +149,14 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @operator_page
 def event_edit(request: HttpRequest, code: str) -> HttpResponse:
     the_event = selectors.event_by_code(code=code)
-    form = forms.EventForm(_bound(request), initial=forms.EventForm.initial_from(the_event))
+    form = forms.EventForm(bound(request), initial=forms.EventForm.initial_from(the_event))
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(
-                acting_user=_actor(request), event=the_event, data=form.event_data()
+                acting_user=signed_in_actor(request), event=the_event, data=form.event_data()
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("The event is saved."))
             return redirect("outreach:event", code=the_event.code)
@@ -206,16 +169,16 @@ def attendance(request: HttpRequest, code: str) -> HttpResponse:
     """Record one person, or a list typed in at the desk."""
     the_event = selectors.event_by_code(code=code)
     posted_list = request.method == "POST" and "attendees" in request.POST
-    one = forms.AttendeeForm(_bound(request) if not posted_list else None, prefix="one")
-    many = forms.AttendanceListForm(_bound(request) if posted_list else None)
+    one = forms.AttendeeForm(bound(request) if not posted_list else None, prefix="one")
+    many = forms.AttendanceListForm(bound(request) if posted_list else None)
     form: forms.AttendeeForm | forms.AttendanceListForm = many if posted_list else one
     if request.method == "POST" and form.is_valid():
         try:
             created = services.attendance_record(
-                acting_user=_actor(request), event=the_event, attendees=form.people()
+                acting_user=signed_in_actor(request), event=the_event, attendees=form.people()
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("%(count)d attendance recorded.") % {"count": len(created)})
             return redirect("outreach:attendance", code=the_event.code)
@@ -233,17 +196,17 @@ def event_import(request: HttpRequest, code: str) -> HttpResponse:
     """KYC-5 and OUT-1: upload the CSV of sellers registered at the event;
     the firms it registers are credited to the event."""
     the_event = selectors.event_by_code(code=code)
-    form = forms.EventImportForm(_bound(request), request.FILES or None)
+    form = forms.EventImportForm(bound(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_import_start(
-                acting_user=_actor(request),
+                acting_user=signed_in_actor(request),
                 event=the_event,
                 upload=form.cleaned_data["file"],
                 source=form.cleaned_data["source"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("The list is uploaded and is being registered."))
             return redirect("outreach:event_import", code=the_event.code)
@@ -255,7 +218,7 @@ def event_import(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "outreach/event_import.html", context)
 
 
-@_domain_errors_as_pages
+@form_page
 def state(request: HttpRequest, state: str) -> HttpResponse:
     view = selectors.state_view(state=state[:100])
     return render(request, "outreach/state.html", {"view": view})
@@ -273,7 +236,7 @@ def _sides(actor: Actor) -> set[str]:
 
 @member_page
 def feedback_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     sides = _sides(actor)
     if not sides:
         raise PermissionDenied(_("Only buyers and sellers can send feedback."))
@@ -283,7 +246,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         "language": language if language in Feedback.Language.values else "en",
         "event": request.GET.get("event", "")[:16],
     }
-    form = form_class(_bound(request), initial=initial)
+    form = form_class(bound(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -302,7 +265,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
                 bid_ref=data["bid_ref"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, _("Thank you. Your feedback is sent."))
             return redirect("outreach:feedback_mine")
@@ -311,13 +274,13 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
 
 @member_page
 def feedback_mine(request: HttpRequest) -> HttpResponse:
-    items = selectors.feedback_of_author(actor=_actor(request))[:200]
+    items = selectors.feedback_of_author(actor=signed_in_actor(request))[:200]
     return render(request, "outreach/feedback_mine.html", {"items": items})
 
 
 @member_page
 def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
-    item = selectors.feedback_get(actor=_actor(request), feedback_id=feedback_id)
+    item = selectors.feedback_get(actor=signed_in_actor(request), feedback_id=feedback_id)
     return render(request, "outreach/feedback_detail.html", {"item": item})
 
 
@@ -327,7 +290,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     topic = request.GET.get("topic", "")
     sentiment = request.GET.get("sentiment", "")
     items = selectors.feedback_inbox(
-        actor=_actor(request),
+        actor=signed_in_actor(request),
         status=status if status in Feedback.Status.values else "",
         topic=topic if topic in Feedback.Topic.values else "",
         sentiment=sentiment if sentiment in Feedback.Sentiment.values else "",
@@ -347,7 +310,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @operator_page
 def inbox_item(request: HttpRequest, feedback_id: int) -> HttpResponse:
     """One feedback with the actions its status allows: tag, respond, close."""
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     item = selectors.feedback_get(actor=actor, feedback_id=feedback_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     tag_form = forms.TagForm(
@@ -371,7 +334,7 @@ def inbox_item(request: HttpRequest, feedback_id: int) -> HttpResponse:
             else:
                 services.feedback_close(acting_user=actor, feedback=item)
         except DomainError as error:
-            _refused(chosen, error)
+            refused(chosen, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("outreach:inbox_item", feedback_id=item.pk)
@@ -392,7 +355,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "topic")
     if by not in selectors.SUMMARY_GROUPS:
         by = "topic"
-    rows = selectors.feedback_summary(actor=_actor(request), by=by)
+    rows = selectors.feedback_summary(actor=signed_in_actor(request), by=by)
     context = {
         "rows": rows,
         "by": by,

@@ -8,18 +8,15 @@ form, call one service, render. A service's refusal is shown on the form
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -27,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kraya.accounts import services as account_services
-from kraya.accounts.middleware import request_actor
+from kraya.accounts.middleware import signed_in_actor
 from kraya.accounts.selectors import Actor
 from kraya.core import errors
-from kraya.core.errors import DomainError, add_to_form
+from kraya.core.errors import DomainError
+from kraya.core.pages import bound, member_page, refused
 from kraya.core.policy import policy_in_force
 from kraya.sellers import rules, selectors, services, signals
 from kraya.sellers.forms import (
@@ -48,7 +46,6 @@ from kraya.sellers.forms import (
 )
 from kraya.sellers.models import BankAccount, Registration, Segment
 
-View = Callable[..., HttpResponseBase]
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 DIRECTORY_PAGE_SIZE = 25
 
@@ -92,49 +89,6 @@ EXEMPTION_TEXTS: dict[str, Any] = {
 }
 
 
-def member_page(view: View) -> View:
-    """Signed-in users only (others go to sign in); the selectors' NotFound
-    and PermissionDenied become the 404 and 403 pages."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as error:
-            raise Http404(str(error.message)) from error
-        except errors.PermissionDenied as error:
-            raise PermissionDenied(str(error.message)) from error
-
-    return login_required(require_http_methods(["GET", "HEAD", "POST"])(wrapped))
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    assert actor is not None  # member_page signed the user in
-    return actor
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: django_forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal on the form; 404/403 refusals stay pages. A
-    form whose fields are named differently from the service's maps the
-    names with its `field_for`."""
-    if isinstance(error, errors.NotFound | errors.PermissionDenied):
-        raise error
-    field_for = getattr(form, "field_for", None)
-    if field_for is not None:
-        error = type(error)(
-            error.message,
-            code=error.code,
-            status=error.status,
-            fields={field_for(name): messages_ for name, messages_ in error.fields.items()},
-        )
-    add_to_form(form, error)
-
-
 # --- the public landing page and the applicant's login -----------------------------------
 
 
@@ -159,7 +113,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     """A new applicant creates their own login and is signed in with it."""
     if request.user.is_authenticated:
         return redirect("sellers:register")
-    form = SignUpForm(_bound(request))
+    form = SignUpForm(bound(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +126,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 language=get_language() or "",
             )
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("Your login is ready. Now register your firm."))
@@ -233,16 +187,16 @@ def _progress(registration: Registration, current: str) -> dict[str, Any]:
 def register(request: HttpRequest) -> HttpResponse:
     """Resume: an open registration goes to its first incomplete step (or its
     status); otherwise the applicant starts a new draft here."""
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     latest = selectors.registration_for_applicant(user=actor.user)
     if latest is not None:
         return redirect(_resume_url(latest))
-    form = django_forms.Form(_bound(request))
+    form = django_forms.Form(bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_start(applicant=actor.user)
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             return redirect(_resume_url(registration))
     return render(request, "sellers/start.html", {"form": form})
@@ -262,7 +216,7 @@ def _editable(registration: Registration) -> bool:
 
 @member_page
 def step(request: HttpRequest, registration_id: int, step: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     registration = _own(actor, registration_id)
     if step not in rules.STEPS:
         raise Http404(_("There is no such step."))
@@ -318,12 +272,12 @@ def _simple_step(
     initial: Callable[[Registration], dict[str, Any]],
 ) -> StepHandler:
     def handle(request: HttpRequest, actor: Actor, registration: Registration) -> Handled:
-        form = form_class(_bound(request), initial=initial(registration))
+        form = form_class(bound(request), initial=initial(registration))
         if request.method == "POST" and form.is_valid():
             step_data = getattr(form, "step_data", None)
             data = step_data() if step_data else dict(form.cleaned_data)
             response = _save(
-                request, actor, registration, step, data, lambda error: _refused(form, error)
+                request, actor, registration, step, data, lambda error: refused(form, error)
             )
             if response is not None:
                 return response, {}
@@ -396,7 +350,7 @@ def _offices_step(request: HttpRequest, actor: Actor, registration: Registration
             "is_head_office": True,
         }
     ]
-    formset = OfficeFormSet(_bound(request), initial=initial, prefix="offices")
+    formset = OfficeFormSet(bound(request), initial=initial, prefix="offices")
     if request.method == "POST" and formset.is_valid():
         data = {"offices": cast(BaseOfficeFormSet, formset).offices()}
         response = _save(
@@ -435,7 +389,7 @@ def _show_office_errors(formset: Any, error: DomainError) -> None:
 
 def _categories_step(request: HttpRequest, actor: Actor, registration: Registration) -> Handled:
     initial = CategoriesForm.initial_from(list(registration.categories.all()))
-    form = CategoriesForm(_bound(request), initial=initial)
+    form = CategoriesForm(bound(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {"categories": form.categories()}
         response = _save(
@@ -444,7 +398,7 @@ def _categories_step(request: HttpRequest, actor: Actor, registration: Registrat
             registration,
             rules.STEP_CATEGORIES,
             data,
-            lambda error: _refused(form, error),
+            lambda error: refused(form, error),
         )
         if response is not None:
             return response, {}
@@ -535,11 +489,11 @@ def _submit_problems(registration: Registration, error: DomainError) -> list[dic
 
 @member_page
 def review(request: HttpRequest, registration_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     registration = _own(actor, registration_id)
     if not _editable(registration):
         return redirect("sellers:status", registration.pk)
-    form = django_forms.Form(_bound(request))
+    form = django_forms.Form(bound(request))
     problems: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -549,7 +503,7 @@ def review(request: HttpRequest, registration_id: int) -> HttpResponse:
             if problems:
                 form.add_error(None, str(error.message))
             else:
-                _refused(form, error)
+                refused(form, error)
         else:
             signals.registration_submitted.send(
                 sender=Registration, registration=submitted, request=request
@@ -571,7 +525,7 @@ def review(request: HttpRequest, registration_id: int) -> HttpResponse:
 @member_page
 def status(request: HttpRequest, registration_id: int) -> HttpResponse:
     """The registration's state for its applicant (or its firm's admin, or an operator)."""
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     registration = selectors.registration_get(actor=actor, registration_id=registration_id)
     own = registration.applicant_id == actor.user.pk
     context = _summary(registration, editable=own and _editable(registration))
@@ -584,7 +538,7 @@ def status(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 @member_page
 def directory(request: HttpRequest) -> HttpResponse:
-    selectors.require_operator(actor=_actor(request))
+    selectors.require_operator(actor=signed_in_actor(request))
     filters = DirectoryFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     found = selectors.seller_directory(
@@ -637,7 +591,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 def _operator_registration(
     request: HttpRequest, registration_id: int
 ) -> tuple[Actor, Registration]:
-    actor = _actor(request)
+    actor = signed_in_actor(request)
     selectors.require_operator(actor=actor)
     return actor, selectors.registration_get(actor=actor, registration_id=registration_id)
 
@@ -669,7 +623,7 @@ def _confirm(
         try:
             perform()
         except DomainError as error:
-            _refused(form, error)
+            refused(form, error)
         else:
             messages.success(request, done)
             return redirect(back)
@@ -689,7 +643,7 @@ def registration_verify(request: HttpRequest, registration_id: int) -> HttpRespo
     actor, registration = _operator_registration(request, registration_id)
     return _confirm(
         request,
-        form=django_forms.Form(_bound(request)),
+        form=django_forms.Form(bound(request)),
         perform=lambda: services.registration_verify(acting_user=actor, registration=registration),
         done=_("%(name)s is verified.") % {"name": registration},
         registration=registration,
@@ -705,7 +659,7 @@ def registration_verify(request: HttpRequest, registration_id: int) -> HttpRespo
 @member_page
 def registration_reject(request: HttpRequest, registration_id: int) -> HttpResponse:
     actor, registration = _operator_registration(request, registration_id)
-    form = RejectForm(_bound(request))
+    form = RejectForm(bound(request))
 
     def perform() -> object:
         return services.registration_reject(

@@ -10,18 +10,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kraya.accounts.middleware import signed_in_actor
 from kraya.catalog import selectors, services
 from kraya.catalog import web_selectors as pages
 from kraya.catalog.forms import CategoryForm, RejectForm, SpecParameterForm
-from kraya.catalog.views.common import actor_of, bound, member_page, refused
 from kraya.core.errors import DomainError
+from kraya.core.pages import bound, member_page, refused
 
 QUEUE_PAGE_SIZE = 25
 
 
 @member_page
 def review_queue(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     pending = pages.products_awaiting_review(actor=actor)
     page = Paginator(pending, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "catalog/operator/queue.html", {"page": page})
@@ -30,7 +31,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @member_page
 def product_review(request: HttpRequest, product_id: int) -> HttpResponse:
     """One product waiting for approval: approve it, or reject it with a reason."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     product = pages.product_for_review(actor=actor, product_id=product_id)
     reject_form = RejectForm(bound(request) if request.POST.get("action") == "reject" else None)
     if request.method == "POST":
@@ -67,7 +68,7 @@ def product_review(request: HttpRequest, product_id: int) -> HttpResponse:
 @member_page
 def category_template(request: HttpRequest, code: str) -> HttpResponse:
     """A category's specification template, and a form to add a parameter."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     pages.require_operator(actor=actor)
     category = selectors.category_by_code(code=code)
     if category is None:
@@ -97,7 +98,7 @@ def category_template(request: HttpRequest, code: str) -> HttpResponse:
 @member_page
 def category_create(request: HttpRequest) -> HttpResponse:
     """An operator adds a category (CAT-1), then its specification template."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     pages.require_operator(actor=actor)
     form = CategoryForm(bound(request), categories=pages.categories_open())
     if request.method == "POST" and form.is_valid():

@@ -19,8 +19,8 @@ from kraya.catalog import selectors
 from kraya.catalog import web_selectors as pages
 from kraya.catalog.forms import PARAM_PREFIX, CompareForm, SearchForm
 from kraya.catalog.search import selectors as search
-from kraya.catalog.views.common import public_page
 from kraya.core.errors import DomainError
+from kraya.core.pages import public_page
 from kraya.sellers.models import Segment
 
 OFFERS_PER_PAGE = 50

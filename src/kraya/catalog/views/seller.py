@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kraya.accounts.middleware import signed_in_actor
 from kraya.catalog import selectors, services
 from kraya.catalog import web_selectors as pages
 from kraya.catalog.forms import (
@@ -23,8 +24,8 @@ from kraya.catalog.forms import (
     ProductForm,
 )
 from kraya.catalog.models import Category, OfferPriceChange
-from kraya.catalog.views.common import actor_of, bound, member_page, refused
 from kraya.core.errors import DomainError
+from kraya.core.pages import bound, member_page, refused
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 HOME_PAGE_SIZE = 50
@@ -32,7 +33,7 @@ HOME_PAGE_SIZE = 50
 
 @member_page
 def seller_home(request: HttpRequest, firm_id: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     firm = pages.firm_for_catalogue(actor=actor, firm_id=firm_id)
     return render(
         request,
@@ -52,7 +53,7 @@ def seller_home(request: HttpRequest, firm_id: int) -> HttpResponse:
 @member_page
 def product_create(request: HttpRequest, firm_id: int) -> HttpResponse:
     """Step one picks the category; step two is the form its spec template makes."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     firm = pages.firm_for_catalogue(actor=actor, firm_id=firm_id)
     categories = pages.categories_open()
     code = request.GET.get("category") or request.POST.get("category") or ""
@@ -107,7 +108,7 @@ def product_create(request: HttpRequest, firm_id: int) -> HttpResponse:
 
 @member_page
 def offer_create(request: HttpRequest, firm_id: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     firm = pages.firm_for_catalogue(actor=actor, firm_id=firm_id)
     # Besides its own products, the firm may offer any published product of
     # the category it picks (CAT-3).
@@ -146,7 +147,7 @@ def offer_create(request: HttpRequest, firm_id: int) -> HttpResponse:
 def seller_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
     """One of the firm's offers: update its price, MRP, stock, lead time and
     delivery; clone it; withdraw it."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     offer = pages.offer_for_seller(actor=actor, offer_id=offer_id)
     states = pages.delivery_states(offer=offer)
     form = OfferTermsForm(bound(request), initial=OfferTermsForm.initial_from(offer, states))
@@ -179,7 +180,7 @@ def seller_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
 def offer_clone(request: HttpRequest, offer_id: int) -> HttpResponse:
     """A new offer with this offer's terms, of the same or another product;
     the seller then changes what differs on the new offer's page."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     offer = pages.offer_for_seller(actor=actor, offer_id=offer_id)
     form = ProductChoiceForm(
         bound(request),
@@ -205,7 +206,7 @@ def offer_clone(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @member_page
 def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     offer = pages.offer_for_seller(actor=actor, offer_id=offer_id)
     if request.method == "POST":
         try:
@@ -224,7 +225,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
 def offers_upload(request: HttpRequest, firm_id: int) -> HttpResponse:
     """Bulk price/stock update by CSV: a report per row; good rows are saved,
     bad rows change nothing."""
-    actor = actor_of(request)
+    actor = signed_in_actor(request)
     firm = pages.firm_for_catalogue(actor=actor, firm_id=firm_id)
     form = BulkUploadForm(bound(request), request.FILES if request.method == "POST" else None)
     report = None
