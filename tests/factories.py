@@ -265,6 +265,7 @@ def make_listed_offer(
     model: str = "T-1",
     specs: dict[str, str] | None = None,
     delivery_states: tuple[str, ...] = ("Uttar Pradesh",),
+    stock: int = 0,
     **product_fields: Any,
 ) -> Any:
     """A published product of a registered brand (CAT-3) and `firm`'s listed
@@ -290,4 +291,5 @@ def make_listed_offer(
         price_paise=price_paise,
         mrp_paise=mrp_paise,
         delivery_states=delivery_states,
+        stock=stock,
     )

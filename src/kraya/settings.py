@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "kraya.sellers",
     "kraya.catalog",
     "kraya.catalog.search",
+    "kraya.orders",
+    "kraya.buying",
     "kraya.outreach",
     "kraya.web",
     "kraya.demo",

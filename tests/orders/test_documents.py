@@ -30,8 +30,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from kraya.buying import documents
-from kraya.buying.documents import (
+from kraya.orders import documents
+from kraya.orders.documents import (
     BilingualText,
     Clause,
     ComparisonLine,
@@ -125,7 +125,7 @@ def example_contract(**changes: object) -> ContractDocument:
             ),
         ),
         "decision": DecisionSummary(
-            mode="L1_PURCHASE",
+            mode="L1",
             rule_ids=("MODE-1", "MODE-3", "ORD-1", "ORD-2"),
             policy_version="2024-08-09",
             comparison=(
@@ -265,7 +265,7 @@ def test_ord1_terms_keep_the_given_order() -> None:
 
 def test_ord1_mode_label_in_each_language_and_unknown_codes_as_given() -> None:
     assert "Direct purchase" in contract_html(
-        example_contract(decision=DecisionSummary("direct_purchase", ("MODE-2",), "2024-07-10")),
+        example_contract(decision=DecisionSummary("direct", ("MODE-2",), "2024-07-10")),
         ["en"],
     )
     html = contract_html(

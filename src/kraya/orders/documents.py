@@ -53,13 +53,13 @@ LANGUAGES = ("hi", "en")
 BILINGUAL_ORDER = ("hi", "en")
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-TEMPLATE = "buying/contract_pdf.html"
-STYLESHEET = TEMPLATE_DIR / "buying" / "contract_pdf.css"
+TEMPLATE = "orders/contract_pdf.html"
+STYLESHEET = TEMPLATE_DIR / "orders" / "contract_pdf.css"
 
 # The buying modes of DOMAIN §5 as the contract names them; other codes are shown as given.
 MODE_LABELS = {
-    "DIRECT_PURCHASE": _("Direct purchase"),
-    "L1_PURCHASE": _("L1 purchase"),
+    "DIRECT": _("Direct purchase"),
+    "L1": _("L1 purchase"),
     "BID": _("Bid"),
     "REVERSE_AUCTION": _("Bid with reverse auction"),
 }
@@ -284,8 +284,9 @@ def _official(official: Official, language: str) -> dict[str, str]:
 
 @functools.cache
 def _engine() -> Engine:
-    # kraya.buying is not an installed app: its template directory and the tag
-    # libraries are named here instead of through settings.TEMPLATES.
+    # A small engine of its own, not settings.TEMPLATES: the contract renders
+    # the same in a web request, a Celery worker and a command, with no
+    # context processors or request-dependent state leaking into the PDF.
     return Engine(
         dirs=[str(TEMPLATE_DIR)],
         libraries={

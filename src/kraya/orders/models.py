@@ -1,0 +1,176 @@
+"""Orders (DOMAIN §9): the contract made from a buying decision (ORD-1), its
+items, its PDF and the day counters behind contract numbers. Issue 7 adds
+acceptance, delivery, receipt certificates and payment to the same order.
+
+The order keeps copies of what the contract says (titles, prices, parties'
+names are read from the rows it points to only for display): a contract does
+not change when a product is renamed or an offer re-priced."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kraya.core import clock
+
+DIRECT = "DIRECT"
+L1 = "L1"
+BID = "BID"
+
+
+class Order(models.Model):
+    """ORD-1: one contract between a buyer office and one seller firm."""
+
+    class Mode(models.TextChoices):
+        DIRECT = DIRECT, _("Direct purchase")
+        L1 = L1, _("L1 purchase")
+        BID = BID, _("Bid")
+
+    class Status(models.TextChoices):
+        # ORD-3..7 (issue 7) add the states after placement.
+        PLACED = "PLACED", _("Placed, awaiting the seller")
+
+    number = models.CharField(_("contract number"), max_length=24, unique=True)
+    placed_at = models.DateTimeField(_("placed at"), default=clock.now)
+    buyer_office = models.ForeignKey(
+        "accounts.BuyerUnit",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("buyer office"),
+    )
+    buyer = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer")
+    )
+    consignee = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("consignee")
+    )
+    paying_authority = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("paying authority"),
+    )
+    seller_firm = models.ForeignKey(
+        "accounts.SellerFirm",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("seller firm"),
+    )
+    category = models.ForeignKey(
+        "catalog.Category", on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    mode = models.CharField(_("buying mode"), max_length=8, choices=Mode.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLACED
+    )
+    total_paise = models.PositiveBigIntegerField(_("total (paise)"))
+    delivery_period_days = models.PositiveSmallIntegerField(_("delivery period (days)"))
+    delivery_due_on = models.DateField(_("deliver by"))
+    delivery_state = models.CharField(_("delivery state"), max_length=100)
+    delivery_pincode = models.CharField(_("delivery PIN code"), max_length=6)
+    delivery_address = models.TextField(_("delivery address"))
+    # ORD-1: the terms in precedence order, each
+    # {"clause", "source", "title": {"en", "hi"}, "text": {"en", "hi"}}.
+    terms = models.JSONField(_("terms"), default=list)
+    # The decision receipts that made the order (mode, split check, L1 or
+    # direct purchase, sanction, terms), in that order, and the SHA-256 of
+    # their canonical JSON list, also written to the audit log.
+    receipts = models.JSONField(_("decision receipts"), default=list)
+    receipts_digest = models.CharField(_("receipts digest"), max_length=64)
+    policy_version = models.CharField(_("policy version"), max_length=10)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["buyer_office", "placed_at"]),
+            models.Index(fields=["seller_firm", "placed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_paise__gt=0), name="order_total_positive"),
+            # ROLE-2: separation of duties, whoever writes the row.
+            models.CheckConstraint(
+                condition=~Q(paying_authority=models.F("buyer"))
+                & ~Q(paying_authority=models.F("consignee")),
+                name="order_paying_authority_separate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderItem(models.Model):
+    """One line of a contract, as it was bought."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="items", verbose_name=_("order")
+    )
+    offer = models.ForeignKey(
+        "catalog.Offer", on_delete=models.PROTECT, related_name="+", verbose_name=_("offer")
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_hi = models.CharField(_("title in Hindi"), max_length=200, blank=True)
+    brand = models.CharField(_("brand"), max_length=100)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_paise = models.PositiveBigIntegerField(_("unit price (paise)"))
+    total_paise = models.PositiveBigIntegerField(_("total (paise)"))
+
+    class Meta:
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_item_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_paise=models.F("quantity") * models.F("unit_price_paise")),
+                name="order_item_total_is_quantity_times_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+
+class ContractCounter(models.Model):
+    """ORD-1: the portal-wide count of contracts made on one IST day; the next
+    contract number takes `last + 1` under this row's lock."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contract counter")
+        verbose_name_plural = _("contract counters")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class ContractPdf(models.Model):
+    """ORD-1: the bilingual contract of record, rendered in the background
+    after the order commits; its SHA-256 is also in the audit log."""
+
+    order = models.OneToOneField(
+        Order, primary_key=True, on_delete=models.CASCADE, related_name="pdf"
+    )
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    rendered_at = models.DateTimeField(_("rendered at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("contract PDF")
+        verbose_name_plural = _("contract PDFs")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.sha256[:12]}"
