@@ -16,9 +16,6 @@ from kraya.buying.services._common import Acting, denied, invalid
 from kraya.catalog.models import Category
 from kraya.core import audit, clock
 
-# Who answers for an office's purchases: its Buyers and its Primary User.
-REPORTING_ROLES = frozenset({Role.BUYER, Role.PRIMARY})
-
 
 def report_office_code(code: str) -> str:
     """The office's code as a report id carries it: upper-case letters and
@@ -37,11 +34,14 @@ def availability_report_create(
     explanation: str = "",
     category: Category | None = None,
 ) -> AvailabilityReport:
-    """MODE-6: record a purchase made outside the portal, with a reason code
+    """MODE-6: the office's Buyer or its organisation's Primary User (who
+    answer for its purchases) records a purchase made outside the portal, with a reason code
     (and a written explanation for OTHER), under the office's next report id
     of the day."""
     actor = as_actor(acting_user)
-    if not REPORTING_ROLES & actor.roles_in_unit(office):
+    organisation = office.organisation
+    is_primary = organisation is not None and actor.is_primary_of(organisation)
+    if Role.BUYER not in actor.roles_in_unit(office) and not is_primary:
         raise denied("buying.not_buyer")
     item = " ".join(item.split())
     if not item:

@@ -231,7 +231,11 @@ def _create(
     for line in made:
         line.offer = offers[line.offer_id]
     outcomes = decide_lines(demand, made) if chosen != rules.BID else []
-    if any(not outcome.allowed for outcome in outcomes) and chosen == rules.L1:
+    refused = next((outcome for outcome in outcomes if not outcome.allowed), None)
+    if refused is not None and chosen == rules.DIRECT:
+        # MODE-2: the buyer picked an offer that cannot serve the need.
+        raise invalid("lines", refused.code)
+    if refused is not None and chosen == rules.L1:
         # MODE-3/MODE-4: too few manufacturers: the demand goes to a bid.
         demand.status = Demand.Status.BID_REQUIRED
         demand.save(update_fields=["status"])
