@@ -30,6 +30,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from kraya.core import clock
+from kraya.core.money import LAKH_PAISE, format_rupees, format_rupees_words
 from kraya.orders import documents
 from kraya.orders.documents import (
     BilingualText,
@@ -44,8 +46,6 @@ from kraya.orders.documents import (
     render_contract_pdf,
     render_contract_pdf_bilingual,
 )
-from kraya.core import clock
-from kraya.core.money import LAKH_PAISE, format_rupees, format_rupees_words
 
 PLACED_AT = dt.datetime(2026, 11, 20, 9, 5, tzinfo=dt.UTC)  # 14:35 IST
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
