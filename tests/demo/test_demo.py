@@ -46,11 +46,11 @@ EXPECTED = {
     "memberships": 20,
     "firms": 5,
     "categories": 6,
-    "offers": 8,
+    "offers": 10,
     # One audit event per service call (an organisation and its Primary are one call):
     # 29 for people and firms; the catalogue's 6 categories, 15 template parameters,
-    # 3 registered brands, 8 products, 8 offers, 4 approvals and 1 market price.
-    "audit_events": 74,
+    # 3 registered brands, 10 products, 10 offers, 6 approvals and 1 market price.
+    "audit_events": 80,
 }
 
 
@@ -62,7 +62,7 @@ def loaded(db):
 
 def test_loads_the_demo_world_through_the_services(loaded):
     assert loaded.strip() == (
-        "Demo data loaded: 13 buyer units, 19 users, 5 seller firms, 6 categories, 8 offers."
+        "Demo data loaded: 13 buyer units, 19 users, 5 seller firms, 6 categories, 10 offers."
     )
     assert counts() == EXPECTED
     state = BuyerUnit.objects.get(code="UP")
@@ -127,7 +127,7 @@ def test_a_half_loaded_database_is_completed(db):
     )
     output = run_demo()
     assert output.strip() == (
-        "Demo data loaded: 12 buyer units, 19 users, 5 seller firms, 5 categories, 8 offers."
+        "Demo data loaded: 12 buyer units, 19 users, 5 seller firms, 5 categories, 10 offers."
     )
     assert BuyerUnit.objects.get(code="UP") == state
     assert counts() == EXPECTED
@@ -172,3 +172,28 @@ def test_refuses_a_production_database(db, settings):
     with pytest.raises(CommandError, match="Refusing"):
         run_demo()
     assert counts()["units"] == 0
+
+
+def test_a_demo_buyer_can_make_an_l1_purchase(loaded):
+    """MODE-3: the demo's 4-shelf steel almirahs come from three manufacturers."""
+    from kraya.buying import services as buying
+    from kraya.catalog.search import index
+
+    index.rebuild()
+    office = BuyerUnit.objects.get(code=data.DEPARTMENTS[0].organisation.offices[0].code)
+    buyer = User.objects.get(username="health.buyer")
+    consignee = User.objects.get(username="health.consignee")
+    godrej = Offer.objects.get(product__brand__name="Godrej Interio")
+    demand = buying.demand_create(
+        acting_user=buyer,
+        office=office,
+        consignee_id=consignee.pk,
+        lines=[buying.LineInput(godrej.pk, 5)],  # 5 × ₹14,500 = ₹72,500: L1
+        delivery_state=data.STATE_NAME,
+        delivery_pincode="226001",
+        delivery_address="Civil Lines, Lucknow",
+    )
+    line = demand.lines.get()
+    assert (demand.mode, demand.status) == ("L1", "OPEN")
+    assert line.selected_offer == Offer.objects.get(product__brand__name="Durian")
+    assert len(line.decision["outcome"]["manufacturers"]) == 3

@@ -459,6 +459,38 @@ OFFERS: tuple[Offer, ...] = (
         # CAT-4: the market price is ₹12,000, so ₹14,500 is flagged (20.8% above).
         market_price_paise=12_000_00,
     ),
+    # MODE-3: two more 4-shelf steel almirahs, so the demo's almirahs come from
+    # three manufacturers and a buyer can make an L1 purchase of them.
+    Offer(
+        "ganga.admin",
+        "ganga.catalogue",
+        "office-furniture",
+        "Steel almirah with 4 shelves, full height",
+        "चार खानों वाली स्टील अलमारी, पूरी ऊँचाई",
+        "Durian",
+        "DA-4S",
+        13_900_00,
+        16_500_00,
+        40,
+        12,
+        specs=(("material", "steel"), ("shelves", "4"), ("colour", "Green")),
+        local_content_percent=90,
+    ),
+    Offer(
+        "aligarh.admin",
+        "aligarh.admin",
+        "office-furniture",
+        "Steel almirah with 4 shelves and locker",
+        "लॉकर सहित चार खानों वाली स्टील अलमारी",
+        "Aligarh Steel Works",
+        "ASW-78",
+        14_200_00,
+        16_000_00,
+        30,
+        9,
+        specs=(("material", "steel"), ("shelves", "4"), ("colour", "Grey")),
+        local_content_percent=100,
+    ),
     Offer(
         "awadh.admin",
         "awadh.admin",
