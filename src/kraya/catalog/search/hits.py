@@ -72,6 +72,11 @@ def _golden_labels(
     return by_category
 
 
+def golden_parameters(category_id: int) -> list[SpecParameter]:
+    """A category's golden parameters, in order (remembered as above)."""
+    return _golden_labels({category_id}, []).get(category_id, [])
+
+
 def shown_value(parameter: SpecParameter, value: Any, *, hindi: bool | None = None) -> str:
     """A golden value as a buyer reads it: a choice's label, yes/no, a number
     with its unit. `hindi`: whether the active language is Hindi, if known."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,7 +39,12 @@ from kraya.accounts.selectors import Actor
 from kraya.catalog.models import SpecParameter
 from kraya.catalog.search import facets as facet_counts
 from kraya.catalog.search import rules, sql
-from kraya.catalog.search.hits import HIT_COLUMNS, hits_of, offers_for_compare
+from kraya.catalog.search.hits import (
+    HIT_COLUMNS,
+    golden_parameters,
+    hits_of,
+    offers_for_compare,
+)
 from kraya.catalog.search.types import (
     BadSearchCursor,
     FacetRow,
@@ -171,11 +177,7 @@ def _plan(query: SearchQuery) -> _Plan:
             problems.append(rules.Problem("category", "search.unknown_category"))
         else:
             plan.category_path = plan.category["path"]
-            plan.golden = list(
-                SpecParameter.objects.filter(
-                    category_id=plan.category["id"], is_golden=True
-                ).order_by("position", "id")
-            )
+            plan.golden = golden_parameters(plan.category["id"])
     elif query.params:
         problems.append(rules.Problem("params", "search.params_need_category"))
     spec_filters = _spec_filters(plan, problems) if plan.category else {}
@@ -190,7 +192,33 @@ def _plan(query: SearchQuery) -> _Plan:
     return plan
 
 
+# (index version prefix, category code) → (expires at, category with path).
+_CATEGORY_MEMO: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+_CATEGORY_MEMO_MAX = 5000
+
+
 def _category_with_path(code: str) -> dict[str, Any] | None:
+    """The category with `code` and its path of ids from the root, remembered
+    in this process per index version for the facet cache's seconds (a
+    category moved or added changes the index, so the version moves on)."""
+    seconds = facet_counts.cache_seconds()
+    if not seconds:
+        return _category_path_query(code)
+    key = (facet_counts.cache_prefix(), code)
+    now = time.monotonic()
+    remembered = _CATEGORY_MEMO.get(key)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    found = _category_path_query(code)
+    if found is None:
+        return None  # not remembered: a category made a moment later is found at once
+    if len(_CATEGORY_MEMO) > _CATEGORY_MEMO_MAX:
+        _CATEGORY_MEMO.clear()
+    _CATEGORY_MEMO[key] = (now + seconds, found)
+    return found
+
+
+def _category_path_query(code: str) -> dict[str, Any] | None:
     """The category with `code` and its path of ids from the root, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
