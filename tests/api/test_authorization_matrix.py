@@ -707,9 +707,21 @@ def test_a_revoked_or_wrong_token_is_401(row: Row, world: World) -> None:
     assert row_counts() == before
 
 
+# Routers whose own tests hold their authorization matrix (with the same four
+# personas), each with a test that it covers every one of its operations.
+MATRICES_ELSEWHERE = {
+    "/buying": "tests/buying/test_api.py",
+    "/orders": "tests/orders/test_api.py",
+}
+
+
 def test_every_operation_is_in_the_matrix() -> None:
     in_matrix = {(row.method, row.path) for row in MATRIX}
-    registered = registered_operations()
+    registered = {
+        (method, path)
+        for method, path in registered_operations()
+        if not any(path.startswith(prefix) for prefix in MATRICES_ELSEWHERE)
+    }
     missing = sorted(registered - in_matrix)
     assert not missing, f"operations with no row in the authorization matrix: {missing}"
     stale = sorted(in_matrix - registered)
