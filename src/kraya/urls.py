@@ -11,6 +11,8 @@ urlpatterns = [
     path("catalogue/", include("kraya.catalog.urls")),
     path("sellers/", include("kraya.sellers.urls")),
     path("outreach/", include("kraya.outreach.urls")),
+    path("buying/", include("kraya.buying.urls")),
+    path("orders/", include("kraya.orders.urls")),
     path("operator/", admin.site.urls),
     path("", include("kraya.web.urls")),
 ]

@@ -126,6 +126,37 @@ def _submitted(world: World) -> dict[str, Any]:
     return {"registration_id": submitted(applicant).pk}
 
 
+# Buying and orders (issue 5): the market of tests/buying/market.py, a demand
+# of the office's Buyer and, for the order pages, its order with the PDF.
+def _demand(world: World) -> dict[str, Any]:
+    from kraya.buying import services as buying
+    from tests.buying.market import ADDRESS, LUCKNOW_PIN, UP, make_market
+
+    market = make_market(world)
+    demand = buying.demand_create(
+        acting_user=world.buyer,
+        office=world.office,
+        consignee_id=world.consignee.pk,
+        lines=[buying.LineInput(offer_id=market.usha_9.pk, quantity=10)],
+        delivery_state=UP,
+        delivery_pincode=LUCKNOW_PIN,
+        delivery_address=ADDRESS,
+    )
+    return {"demand_id": demand.pk}
+
+
+def _order(world: World) -> dict[str, Any]:
+    from kraya.buying import services as buying
+    from kraya.buying.models import Demand
+    from kraya.orders import services as orders
+
+    demand = Demand.objects.get(pk=_demand(world)["demand_id"])
+    buying.funds_block(acting_user=world.paying_authority, demand=demand)
+    [order] = buying.order_place(acting_user=world.buyer, demand=demand)
+    orders.contract_pdf_render(order_id=order.pk)
+    return {"number": order.number}
+
+
 @dataclass(frozen=True)
 class Page:
     """One page: who may see it (`right`), who lacks the role in the same
@@ -253,6 +284,28 @@ MATRIX = [
     Page("catalog:product_review", _pending_product, right="operator", wrong_role="buyer"),
     Page("catalog:category_template", _category, right="operator", wrong_role="seller_admin"),
     Page("catalog:category_create", _none, right="operator", wrong_role="buyer"),
+    # Buying (issue 5, ROLE-2, MODE-1..6, ORD-2): an office's buyers,
+    # consignees and paying authorities see its demands; only a Buyer makes
+    # one; another organisation's demands are 404.
+    Page("buying:demands", _none, right="consignee", wrong_role="seller_admin", accepts_post=False),
+    Page("buying:demand_new", _none, right="buyer", wrong_role="consignee"),
+    Page("buying:demand", _demand, right="consignee", other="other_buyer", accepts_post=False),
+    Page("buying:demand_compare", _demand, right="buyer", other="other_buyer"),
+    Page("buying:demand_cancel", _demand, right="buyer", other="other_buyer"),
+    Page("buying:funds_block", _demand, right="paying_authority", other="other_buyer"),
+    Page("buying:order_place", _demand, right="buyer", other="other_buyer"),
+    Page("buying:availability", _none, right="buyer", wrong_role="consignee"),
+    # Orders (issue 5, ORD-1): the buyer office's and the seller firm's.
+    Page("orders:orders", _none, right="seller_admin", accepts_post=False),
+    Page("orders:order", _order, right="consignee", other="other_seller_admin", accepts_post=False),
+    Page(
+        "orders:contract_pdf",
+        _order,
+        right="buyer",
+        other="other_buyer",
+        accepts_post=False,
+        html=False,
+    ),
 ]
 
 # Pages anyone may see, signed in or not.

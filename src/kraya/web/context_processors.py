@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from kraya.accounts.middleware import request_actor
 from kraya.accounts.models import Role
 
+BUYING_ROLES = frozenset({Role.BUYER, Role.CONSIGNEE, Role.PAYING_AUTHORITY})
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -33,6 +35,12 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
             (reverse("outreach:events"), _("Events")),
         ]
     items = [(reverse("web:dashboard"), _("Dashboard")), ("/catalogue/", _("Catalogue"))]
+    # MODE-1..6, ORD-1: demands for an office's buyers, paying authorities and
+    # consignees; orders for buyer offices and seller firms.
+    if any(m.role in BUYING_ROLES for m in actor.memberships):
+        items.append((reverse("buying:demands"), _("Demands")))
+    if any(m.role == Role.BUYER or m.seller_firm_id for m in actor.memberships):
+        items.append((reverse("orders:orders"), _("Orders")))
     primary_of = [m.buyer_unit for m in actor.memberships if m.role == Role.PRIMARY]
     admin_of = [m.seller_firm for m in actor.memberships if m.role == Role.SELLER_ADMIN]
     for organisation in primary_of:
@@ -88,4 +96,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
-    return {"nav_items": [NavItem(url, label, url == current) for url, label in items]}
+    return {
+        "nav_items": [NavItem(url, label, url == current) for url, label in items],
+        # The catalogue's offer page shows "Buy" to Buyers (MODE-1).
+        "actor_buys": any(m.role == Role.BUYER for m in _memberships(request)),
+    }
+
+
+def _memberships(request: HttpRequest) -> tuple[Any, ...]:
+    actor = request_actor(request)
+    return actor.memberships if actor is not None else ()
