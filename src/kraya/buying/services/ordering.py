@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from kraya.buying import rules
@@ -26,9 +26,24 @@ from kraya.orders import terms as general
 from kraya.orders.models import ContractCounter, Order, OrderItem
 from kraya.orders.tasks import contract_pdf_render_later, seller_notify_later
 
+NEXT_NUMBER_SQL = (
+    'INSERT INTO orders_contractcounter ("day", "last") VALUES (%s, 1) ON CONFLICT ("day") '
+    'DO UPDATE SET "last" = orders_contractcounter."last" + 1 RETURNING "last"'
+)
+
 
 def _next_number(on: dt.date) -> str:
-    """ORD-1: the day's next contract number, under the day counter's row lock."""
+    """ORD-1: the day's next contract number, under the day counter's row lock
+    (held to commit, so numbers stay gapless: a rolled-back order gives its
+    number back)."""
+    if connection.vendor == "postgresql":
+        # One statement instead of three (get_or_create, SELECT FOR UPDATE,
+        # UPDATE): every order of the day waits on this row, so the less the
+        # work between taking it and committing, the more orders per second.
+        with connection.cursor() as cursor:
+            cursor.execute(NEXT_NUMBER_SQL, [on])
+            (last,) = cursor.fetchone()
+        return rules.contract_number(on, int(last))
     ContractCounter.objects.get_or_create(day=on)
     counter = ContractCounter.objects.select_for_update().get(day=on)
     counter.last += 1
@@ -85,9 +100,9 @@ def _take_stock(lines: list[DemandLine], now: dt.datetime) -> None:
     """Stock is taken in offer id order (a fixed lock order) with one guarded
     UPDATE each: it never goes below zero, and the loser of a race is told."""
     for line in sorted(lines, key=lambda line: line.selected_offer_id or 0):
-        taken = Offer.objects.filter(pk=line.selected_offer_id or 0, stock__gte=line.quantity).update(
-            stock=F("stock") - line.quantity, updated_at=now
-        )
+        taken = Offer.objects.filter(
+            pk=line.selected_offer_id or 0, stock__gte=line.quantity
+        ).update(stock=F("stock") - line.quantity, updated_at=now)
         if not taken:
             raise conflict("buying.out_of_stock")
 
@@ -147,6 +162,12 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
     by_firm: dict[int, list[DemandLine]] = defaultdict(list)
     for line in lines:
         by_firm[offers[line.selected_offer_id or 0].seller_firm_id].append(line)
+    # The demand row is already ours (locked above); updating it before the
+    # orders leaves less work under the day counter's lock and the audit
+    # log's, which every order of the portal waits on (ORD-1, OPEN-5).
+    demand.status = Demand.Status.ORDERED
+    demand.updated_at = now
+    demand.save(update_fields=["status", "updated_at"])
     orders = []
     for firm_id in sorted(by_firm):
         firm_lines = by_firm[firm_id]
@@ -202,7 +223,4 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
         contract_pdf_render_later(order.pk)
         seller_notify_later(order.pk)
         orders.append(order)
-    demand.status = Demand.Status.ORDERED
-    demand.updated_at = now
-    demand.save(update_fields=["status", "updated_at"])
     return orders
