@@ -51,7 +51,7 @@ DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 # Shown in Latin script in every language: the language switch's own name,
 # and identifiers printed on the documents themselves (GST certificate, cheque).
-LATIN_ON_PURPOSE = {"English", "GSTIN", "IFSC", "API"}
+LATIN_ON_PURPOSE = {"English", "GSTIN", "IFSC", "API", "SHA-256"}
 
 # DOMAIN terms and the Hindi used on GeM; the Hindi stems survive inflection
 # (क्रेताओं, विक्रेताओं, परेषितियों, प्राधिकारियों).
