@@ -80,6 +80,15 @@ def demand_get(*, actor: Actor, demand_id: int) -> Demand:
     return demand
 
 
+def demand_to_act_on(*, actor: Actor, demand_id: int) -> Demand:
+    """A demand (with its office) for a step the services check and lock
+    themselves: the same visibility as `demand_get`, in one narrow query."""
+    demand = Demand.objects.select_related("office").filter(pk=demand_id).first()
+    if demand is None or not may_see_office(actor, demand.office):
+        raise NotFound()
+    return demand
+
+
 def demands_for(*, actor: Actor, status: str = "") -> QuerySet[Demand]:
     """The demands of the offices where the actor buys, pays or receives."""
     offices = [m.buyer_unit_id for m in actor.memberships if m.role in BUYING_ROLES]

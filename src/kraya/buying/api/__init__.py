@@ -51,7 +51,7 @@ from kraya.buying.wording import explain
 from kraya.catalog.models import Category
 from kraya.core.errors import NotFound, ValidationFailed
 from kraya.orders import selectors as order_selectors
-from kraya.orders.api import OrderOut, orders_out
+from kraya.orders.schemas import OrderOut, orders_out
 
 router = Router(tags=["buying"])
 
@@ -178,8 +178,10 @@ def demand_out(demand: Demand) -> dict[str, Any]:
 
 
 def _demand(request: HttpRequest, demand_id: int) -> tuple[Actor, Demand]:
+    """The demand a step acts on: visibility checked in one narrow query (the
+    service locks and re-reads what it needs; the answer is read once after)."""
     actor = _actor(request)
-    return actor, selectors.demand_get(actor=actor, demand_id=demand_id)
+    return actor, selectors.demand_to_act_on(actor=actor, demand_id=demand_id)
 
 
 def _fresh(actor: Actor, demand: Demand) -> dict[str, Any]:
@@ -283,7 +285,7 @@ def demands_list(
     summary="A demand with its decisions, sanction and orders",
 )
 def demand_get(request: HttpRequest, demand_id: int) -> Any:
-    return demand_out(_demand(request, demand_id)[1])
+    return demand_out(selectors.demand_get(actor=_actor(request), demand_id=demand_id))
 
 
 @router.post(
@@ -332,7 +334,7 @@ def demand_order(request: HttpRequest, demand_id: int) -> Any:
     `buying.comparison_stale`, `buying.bid_required`, `buying.demand_not_open`."""
     actor, demand = _demand(request, demand_id)
     placed = services.order_place(acting_user=actor, demand=demand)
-    orders = [order_selectors.order_get(actor=actor, order_id=order.pk) for order in placed]
+    orders = order_selectors.orders_placed(orders=placed)
     return Status(201, {"orders": orders_out(orders)})
 
 
