@@ -100,6 +100,12 @@ _POSTGRESQL_INDEXES = (
         " ((split_part(category_path, '/', 2)), price_paise, offer_id)",
     ),
     (
+        # MODE-3's L1 candidates (migration 0004): dropped and rebuilt with the rest.
+        "search_doc_category_price",
+        f"CREATE INDEX search_doc_category_price ON {DOCUMENT_TABLE}"
+        " (category_id, price_paise, offer_id)",
+    ),
+    (
         "search_doc_golden",
         f"CREATE INDEX search_doc_golden ON {DOCUMENT_TABLE}"
         " USING gin (golden_specs jsonb_path_ops)",
