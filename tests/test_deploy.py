@@ -14,7 +14,16 @@ def run_kraya(*args, tmp_path, **env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"KRAYA_EMBEDDED", "KRAYA_DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' session fixture
+        # when they share this test worker; a deployment never has it.
+        if key
+        not in {
+            "KRAYA_EMBEDDED",
+            "KRAYA_DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="kraya.settings",
