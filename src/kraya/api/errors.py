@@ -198,7 +198,13 @@ def validation_fields(errors: Sequence[Mapping[str, Any]]) -> dict[str, list[str
 # --- handlers -----------------------------------------------------------------
 
 
+# Set on a request whose refusal keeps what the service wrote (DomainError.keeps_writes).
+KEEPS_WRITES_ATTR = "_kraya_refusal_keeps_writes"
+
+
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if exc.keeps_writes:
+        setattr(request, KEEPS_WRITES_ATTR, True)
     body = exc.as_dict()["error"]
     return error_response(
         status=exc.status, code=body["code"], message=body["message"], fields=body["fields"]

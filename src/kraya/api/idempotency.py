@@ -26,6 +26,9 @@ How it behaves (a client may retry a POST safely with the same key):
 - A request that fails (any 4xx/5xx: bad input, a refused domain rule, a
   crash) is *not* stored: its whole transaction is rolled back, nothing
   changed, and the client may fix the request and send it with the same key.
+  The one exception is a refusal that is itself a record
+  (`DomainError.keeps_writes`, e.g. a refused split kept for the MODE-5
+  report): what the service wrote stays; the key is still not stored.
 - Without the header the operation runs as usual; on an operation that
   allows anonymous callers the key is ignored (there is no user to scope it to).
 """
@@ -45,6 +48,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from ninja.decorators import decorate_view
 
+from kraya.api import errors
 from kraya.api.auth import api_token_auth
 from kraya.api.decorators import resolve_signature
 from kraya.api.models import IdempotencyKey
@@ -182,8 +186,10 @@ def _run_wrapper(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
             response = run(request, **kwargs)
             if response.status_code >= 400:
                 # The operation failed after perhaps writing something: undo it
-                # all, and keep the key free for a corrected retry.
-                transaction.set_rollback(True)
+                # all, and keep the key free for a corrected retry; unless the
+                # refusal itself is a record to keep (DomainError.keeps_writes).
+                if not getattr(request, errors.KEEPS_WRITES_ATTR, False):
+                    transaction.set_rollback(True)
             elif attempt.user_id is not None:
                 _store(attempt=attempt, request=request, response=response)
         return response

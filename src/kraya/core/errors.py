@@ -21,6 +21,10 @@ class DomainError(Exception):
 
     code: str = "error"
     status: int = 400
+    # A refusal whose records must outlive it (a refused split kept for the
+    # compliance reports, MODE-5): the service committed them itself, and a
+    # request-wide transaction around it (`kraya.api.idempotency`) keeps them.
+    keeps_writes: bool = False
     default_message: Any = _("The request could not be completed.")
 
     def __init__(

@@ -15,21 +15,15 @@ Sellers' names are not shown in a demand: buyers choose on the offer
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from kraya.accounts.models import BuyerUnit, User
 from kraya.accounts.selectors import Actor, actor_for
-from kraya.api import idempotency
 from kraya.api.idempotency import idempotent
 from kraya.api.pagination import paginate_queryset
 from kraya.api.schemas import error_responses
@@ -202,32 +196,6 @@ def _report_out(report: AvailabilityReport) -> dict[str, Any]:
     }
 
 
-def _keep_split_refusals(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """MODE-5/MODE-6: a refused split is recorded for the compliance reports
-    even though the demand is refused. With an `Idempotency-Key` the whole
-    failed request is rolled back (`kraya.api.idempotency`), the record with
-    it; so a split refused under a key is asked again without the key, and
-    the service records it. A client cannot dodge the report by sending a key."""
-
-    @wraps(run)
-    def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-        response = run(request, **kwargs)
-        if response.status_code != 422 or idempotency.HEADER not in request.headers:
-            return response
-        try:
-            code = json.loads(response.content)["error"]["code"]  # type: ignore[attr-defined]
-        except (ValueError, KeyError, TypeError):
-            return response
-        if code != services.SplitRefused.code:
-            return response
-        request.META.pop("HTTP_" + idempotency.HEADER.upper().replace("-", "_"), None)
-        request.__dict__.pop("headers", None)  # HttpRequest.headers is cached
-        request.__dict__.pop(idempotency._REQUEST_ATTR, None)  # the first attempt's state
-        return run(request, **kwargs)
-
-    return wrapped
-
-
 # --- demands (MODE-1..5) ---------------------------------------------------------------------
 
 
@@ -236,7 +204,6 @@ def _keep_split_refusals(run: Callable[..., HttpResponseBase]) -> Callable[..., 
     response={201: DemandOut, **error_responses(401, 403, 404, 422)},
     summary="Make a demand: its value picks the mode and each line is decided",
 )
-@decorate_view(_keep_split_refusals)
 @idempotent
 def demand_create(request: HttpRequest, payload: DemandIn) -> Any:
     """MODE-1: the mode follows the value on today's policy (a stricter one

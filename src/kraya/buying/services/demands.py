@@ -60,6 +60,7 @@ class SplitRefused(ValidationFailed):
     """MODE-5: the demand was refused as a split (and the refusal recorded)."""
 
     code = "buying.split"
+    keeps_writes = True  # the SplitRefusal row is the record the reports count
 
 
 def _checked_delivery(state: str, pincode: str, address: str) -> tuple[str, str, str]:
