@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kraya.bids import rules
 from kraya.bids.rules import AuctionBid, BidError, Quote
-from kraya.buying.rules.l1 import tie_break_rank
+from kraya.core.draws import tie_break_rank
 from kraya.core.policy import policy_at
 from kraya.core.receipts import DecisionReceipt
 

@@ -348,7 +348,7 @@ def test_bid7_l1_ties_are_broken_by_the_recorded_seeded_draw_and_replayed() -> N
 
 
 def test_bid7_uses_the_buying_seed_generator_and_refuses_malformed_inputs() -> None:
-    from kraya.buying.rules import new_tie_break_seed
+    from kraya.core.draws import new_tie_break_seed
 
     seed = new_tie_break_seed()
     assert rules.financial_ranking(quotes=[Quote("a", 1)], seed=seed).l1_bidder_id == "a"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from kraya.buying.rules import BID, DIRECT, L1
 from kraya.core.display import babel_locale
-from kraya.core.money import format_rupees, format_rupees_words
+from kraya.core.money import format_rupees_whole, format_rupees_words
 
 MODE_NAMES = {
     DIRECT: gettext_lazy("direct purchase"),
@@ -38,10 +38,6 @@ def mode_name(mode: str) -> str:
     return str(MODE_NAMES.get(mode, mode))
 
 
-def _rupees(paise: int) -> str:
-    return format_rupees(paise).removesuffix(".00")
-
-
 def _words(paise: int) -> str:
     return format_rupees_words(paise)
 
@@ -54,7 +50,7 @@ def _policy(p: Mapping[str, Any]) -> str:
 
 def _mode(p: Mapping[str, Any], mode: str) -> str:
     values = {
-        "total": _rupees(p["total_paise"]),
+        "total": format_rupees_whole(p["total_paise"]),
         "direct": _words(p["direct_max_paise"]),
         "l1": _words(p["l1_max_paise"]),
         "mode": mode_name(mode),
@@ -73,7 +69,7 @@ def _split(p: Mapping[str, Any], allowed: bool) -> str:
     values = {
         "others": ", ".join(f"D-{d}" for d in p["summed"] if d != "new"),
         "days": p["window_days"],
-        "total": _rupees(p["total_paise"]),
+        "total": format_rupees_whole(p["total_paise"]),
         "required": mode_name(p["required_mode"]),
         "chosen": mode_name(p["chosen_mode"]),
     }
@@ -126,7 +122,7 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("Offer %(offer)s is L1 at %(price)s among offers from %(makers)s manufacturers.")
         % {
             "offer": p["l1_offer_id"],
-            "price": _rupees(p["l1_price_paise"]),
+            "price": format_rupees_whole(p["l1_price_paise"]),
             "makers": p["manufacturers"],
         }
     ),
@@ -137,7 +133,7 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
         % {
             "offer": p["l1_offer_id"],
-            "price": _rupees(p["l1_price_paise"]),
+            "price": format_rupees_whole(p["l1_price_paise"]),
             "makers": p["manufacturers"],
             "tied": p["tied"],
         }
@@ -153,18 +149,21 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "buying.split": lambda p: _split(p, False),
     "buying.sanction_ok": lambda p: (
         _("%(blocked)s blocked covers the order's %(total)s.")
-        % {"blocked": _rupees(p["blocked_paise"]), "total": _rupees(p["order_total_paise"])}
+        % {
+            "blocked": format_rupees_whole(p["blocked_paise"]),
+            "total": format_rupees_whole(p["order_total_paise"]),
+        }
     ),
     "buying.sanction_missing": lambda p: (
         _("No funds are blocked for the order's %(total)s.")
-        % {"total": _rupees(p["order_total_paise"])}
+        % {"total": format_rupees_whole(p["order_total_paise"])}
     ),
     "buying.sanction_insufficient": lambda p: (
         _("%(blocked)s blocked is %(short)s short of the order's %(total)s.")
         % {
-            "blocked": _rupees(p["blocked_paise"]),
-            "short": _rupees(p["shortfall_paise"]),
-            "total": _rupees(p["order_total_paise"]),
+            "blocked": format_rupees_whole(p["blocked_paise"]),
+            "short": format_rupees_whole(p["shortfall_paise"]),
+            "total": format_rupees_whole(p["order_total_paise"]),
         }
     ),
     "buying.terms": lambda p: (

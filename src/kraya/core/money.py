@@ -190,6 +190,12 @@ def format_rupees(amount: Money | int, *, language: str | None = None) -> str:
     return format_currency(rupees, "INR", locale=babel_locale(language))
 
 
+def format_rupees_whole(amount: Money | int, *, language: str | None = None) -> str:
+    """The full amount without `.00` for whole rupees: `₹7,40,000`, `₹45,000.50`
+    (as explanations quote prices)."""
+    return format_rupees(amount, language=language).removesuffix(".00")
+
+
 def format_rupees_words(amount: Money | int, *, language: str | None = None) -> str:
     """A summary for people: `₹2,584.47 crore`, `₹7.4 lakh`, `₹7.4 लाख`,
     `₹5.43 lakh crore`; below one lakh the amount is shown in full (`₹45,000`,

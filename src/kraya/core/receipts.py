@@ -177,3 +177,14 @@ class DecisionReceipt:
 
     def __hash__(self) -> int:
         return hash(self.digest())
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A rule's yes/no outcome: the rule that decided, a stable code when
+    refused (blank when allowed), and the receipt to store with it."""
+
+    allowed: bool
+    rule: str
+    code: str
+    receipt: DecisionReceipt

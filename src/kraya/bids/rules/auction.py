@@ -47,7 +47,7 @@ from kraya.bids.rules.common import (
     require_paise,
     require_seed,
 )
-from kraya.buying.rules.l1 import tie_break_rank
+from kraya.core.draws import tie_break_rank
 from kraya.core.policy import Policy
 from kraya.core.receipts import DecisionReceipt
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol, TypeVar
 
-from kraya.buying.rules.l1 import tie_break_rank
-from kraya.core.receipts import DecisionReceipt
+from kraya.core.draws import tie_break_rank
+from kraya.core.receipts import Decision as Decision  # re-exported: the rules' yes/no
 
 # KYC-3: MSE benefits go to manufacturers and service providers, not traders.
 MANUFACTURER = "manufacturer"
@@ -41,17 +41,6 @@ class BidError(ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{code} ({field}): {message}")
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A yes/no outcome: the rule that decided, a stable code when refused
-    (blank when allowed), and the receipt to store with it."""
-
-    allowed: bool
-    rule: str
-    code: str
-    receipt: DecisionReceipt
 
 
 def require_paise(value: int, field: str, *, positive: bool = False) -> int:

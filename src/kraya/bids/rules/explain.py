@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kraya.buying.rules.explain import rupees
 from kraya.core.clock import IST
+from kraya.core.money import format_rupees_whole
 from kraya.core.receipts import DecisionReceipt
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -37,6 +37,11 @@ _REPRESENTATION_REFUSALS = {
     "bids.representation_before_rejection": "it predates the rejection",
     "bids.representation_late": "the 48-hour window closed",
 }
+
+
+def rupees(paise: int) -> str:
+    """An amount in full, as the English wording quotes it: `₹1,00,000`."""
+    return format_rupees_whole(paise, language="en")
 
 
 def ist(text: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kraya.bids.rules.common import BidError, Quote, checked_quotes, ranked, require_seed
-from kraya.buying.rules.l1 import tie_break_rank
+from kraya.core.draws import tie_break_rank
 from kraya.core.receipts import DecisionReceipt
 
 

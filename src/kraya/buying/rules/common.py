@@ -4,9 +4,8 @@ for malformed inputs, and the yes/no decision with its receipt."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from kraya.core.receipts import DecisionReceipt
+from kraya.core.receipts import Decision as Decision  # re-exported: the rules' yes/no
 
 # The buying modes (GFR 149), from the laxest to the strictest. MODE-4: a
 # stricter mode may always be used instead of a laxer one, never the reverse.
@@ -37,17 +36,6 @@ class BuyingError(ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{code} ({field}): {message}")
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A yes/no outcome: the rule that decided, a stable code when refused
-    (blank when allowed), and the receipt to store with it."""
-
-    allowed: bool
-    rule: str
-    code: str
-    receipt: DecisionReceipt
 
 
 def require_paise(value: int, field: str, *, positive: bool = False) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kraya.buying.rules.common import BID, DIRECT, L1
-from kraya.core.money import format_rupees, format_rupees_words
+from kraya.core.money import format_rupees_whole, format_rupees_words
 from kraya.core.receipts import DecisionReceipt
 
 MODE_NAMES = {DIRECT: "direct purchase", L1: "L1 purchase", BID: "bid or reverse auction"}
@@ -32,8 +32,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def rupees(paise: int) -> str:
     """An amount in full, without `.00` for whole rupees: `₹7,40,000`, `₹45,000.50`."""
-    text = format_rupees(paise, language="en")
-    return text.removesuffix(".00")
+    return format_rupees_whole(paise, language="en")
 
 
 def policy_date(version: str) -> str:

@@ -1,32 +1,21 @@
 """MODE-3 (and the MODE-4 advice): the L1 comparison, its seeded tie-break and
 the replay of a stored comparison.
 
-The tie-break. Offers tied at the lowest price are ranked by
-HMAC-SHA256(key = seed, message = offer id), both UTF-8, compared as lower
-case hex; the lowest rank wins (the offer id breaks the astronomically
-unlikely equal ranks). We chose an HMAC ordering over `random.Random(seed)`
-because Python promises to keep only `random()`'s sequence across versions,
-not `choice()` or `shuffle()`, while an HMAC ranking can be recomputed by
-anyone, in any language, from the seed and the offer ids alone; it does not
-depend on the order the candidates were listed in either. The seed must come
-from the service (`new_tie_break_seed()`), never from the buyer, or a buyer
-could try seeds until a favourite wins; it is stored in the receipt, so after
-the draw it is public."""
+The tie-break. Offers tied at the lowest price are ranked by the seeded
+HMAC draw of `kraya.core.draws` on their offer ids (why an HMAC and not
+`random`, and why the seed comes from the service, is said there); the seed
+is stored in the receipt, so after the draw it is public."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kraya.buying.rules.common import BID, POLICY_SECTION, BuyingError, require_paise
+from kraya.core.draws import SEED_BYTES, new_tie_break_seed, tie_break_rank
 from kraya.core.policy import Policy
 from kraya.core.receipts import DecisionReceipt
-
-SEED_BYTES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,20 +72,9 @@ class ReplayMismatch(ValueError):
     code = "buying.replay_mismatch"
 
 
-def new_tie_break_seed() -> str:
-    """A fresh, unguessable seed (64 hex digits) for the service to store
-    before the comparison is made."""
-    return secrets.token_hex(SEED_BYTES)
-
-
 def manufacturer_key(manufacturer: str) -> str:
     """MODE-3 counts manufacturers by this key: `" Tata "` and `"tata"` are one."""
     return " ".join(manufacturer.split()).casefold()
-
-
-def tie_break_rank(seed: str, offer_id: str) -> str:
-    """MODE-3: an offer's place in the seeded draw (lower wins)."""
-    return hmac.new(seed.encode("utf-8"), offer_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _checked(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -241,3 +219,16 @@ def replay_l1(receipt: DecisionReceipt) -> L1Decision:
     if replayed.receipt != receipt:
         raise ReplayMismatch("the replayed comparison differs from the stored receipt")
     return replayed
+
+
+__all__ = [
+    "SEED_BYTES",
+    "Candidate",
+    "L1Decision",
+    "ReplayMismatch",
+    "l1_selection",
+    "manufacturer_key",
+    "new_tie_break_seed",
+    "replay_l1",
+    "tie_break_rank",
+]
