@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kraya.catalog.search",
     "kraya.orders",
     "kraya.buying",
+    "kraya.bids",
     "kraya.outreach",
     "kraya.web",
     "kraya.demo",
@@ -255,6 +256,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kraya <no-reply@kraya
 
 # Open data (issue 8 uses it): the OCDS ocid prefix registered for this deployment.
 KRAYA_OCID_PREFIX = os.environ.get("KRAYA_OCID_PREFIX", "ocds-kraya00")
+# BID-5 sealing (kraya.bids.sealing): the master key pair that wraps every
+# bid's private keys. Only processes that open bids (the scheduler's workers)
+# need KRAYA_SEAL_PRIVATE_KEY; web processes can run with the public half
+# alone, KRAYA_SEAL_PUBLIC_KEY, and then cannot read a sealed bid even if
+# compromised. Both are base64 of 32 bytes (`kraya bids sealkey` makes a pair).
+# Embedded and debug modes keep a generated private key in var/seal_key.
+KRAYA_SEAL_PRIVATE_KEY = os.environ.get("KRAYA_SEAL_PRIVATE_KEY", "")
+KRAYA_SEAL_PUBLIC_KEY = os.environ.get("KRAYA_SEAL_PUBLIC_KEY", "")
+KRAYA_SEAL_KEY_FILE = VAR_DIR / "seal_key" if (EMBEDDED or DEBUG) else None
 # Where the effective-dated procurement policy lives.
 KRAYA_POLICY_DIR = Path(os.environ.get("KRAYA_POLICY_DIR", PROJECT_DIR / "policy"))
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("outreach/", include("kraya.outreach.urls")),
     path("buying/", include("kraya.buying.urls")),
     path("orders/", include("kraya.orders.urls")),
+    path("bids/", include("kraya.bids.urls")),
     path("operator/", admin.site.urls),
     path("", include("kraya.web.urls")),
 ]

@@ -712,6 +712,7 @@ def test_a_revoked_or_wrong_token_is_401(row: Row, world: World) -> None:
 MATRICES_ELSEWHERE = {
     "/buying": "tests/buying/test_api.py",
     "/orders": "tests/orders/test_api.py",
+    "/bids": "tests/bids/test_authorization_coverage.py",
 }
 
 

@@ -335,7 +335,8 @@ PUBLIC: dict[str, Kwargs] = {
 PUBLIC_POST_ONLY = {"set_language", "accounts:logout"}
 # Namespaces with their own matrix: the JSON API (tests/api) and Django's
 # admin, mounted as the operator pages (staff only, Django's own checks).
-OWN_MATRIX_NAMESPACES = {"api", "admin"}
+# The bid pages have theirs in tests/bids (test_authorization_coverage.py).
+OWN_MATRIX_NAMESPACES = {"api", "admin", "bids"}
 
 
 def _signed_in(world: World, who: str) -> Client:

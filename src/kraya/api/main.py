@@ -150,3 +150,4 @@ api.add_router("/catalog", "kraya.catalog.api.router")  # CAT-1..4
 api.add_router("/search", "kraya.catalog.search.api.router")  # CAT-5
 api.add_router("/buying", "kraya.buying.api.router")  # MODE-1..6, ORD-2
 api.add_router("/orders", "kraya.orders.api.router")  # ORD-1
+api.add_router("/bids", "kraya.bids.api.router")  # BID-1..8, MSE/MII/PREF, RA-1..4

@@ -1,0 +1,5 @@
+"""The publication pages of bids (see `kraya.bids.urls`)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
