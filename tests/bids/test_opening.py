@@ -110,7 +110,7 @@ def test_bid7_financial_opening_ranks_the_qualified_and_replays(world):
     lot = opened.lots.get()
     ranking = opening.lot_ranking(lot)
     assert ranking is not None
-    assert ranking.l1_price_paise == 9_000_00 * 100
+    assert ranking.l1_price_paise == 9_000_00  # a one-item lot compares unit prices
     tied = {str(submissions[1].pk), str(submissions[2].pk)}
     assert set(ranking.tied) == tied and ranking.l1_bidder_id in tied
     assert ranking.ranking[-1] == str(submissions[0].pk)

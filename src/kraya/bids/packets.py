@@ -19,13 +19,18 @@ Financial packet (opened at the financial opening)::
      "items": [{"position": 1, "unit_price_paise": 950000, "quantity": 100}]}
 
 `quantity` is what the seller offers of the item (at most the bid's
-quantity; MSE-1 shares a divisible lot in proportion to it). A lot's price is
-the sum over its items of the unit price times the *bid's* quantity."""
+quantity; MSE-1 shares a divisible lot in proportion to it).
+
+What a lot compares (BID-7's quote, RA-1's start, §7's price): for a lot of
+one item, the *unit* price, so a divisible lot can be shared by quantity at
+the L1 unit price; for a lot of several items, the lot's total (the sum over
+its items of the unit price times the bid's quantity), and the lot goes whole
+to one seller (quantity 1)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 PACKET_VERSION = 1
@@ -51,16 +56,16 @@ def offered_quantities(financial: Mapping[str, Any]) -> dict[int, int]:
     return {int(item["position"]): int(item["quantity"]) for item in financial["items"]}
 
 
-def lot_price_paise(
-    financial: Mapping[str, Any], lot_items: Iterable[tuple[int, int]]
+def lot_quote_paise(
+    financial: Mapping[str, Any], lot_items: Sequence[tuple[int, int]]
 ) -> int | None:
-    """The price of a lot for one bidder: Σ unit price × the bid's quantity
-    over the lot's `(position, quantity)` items; None when the bidder did not
-    quote every item of the lot (it is then not ranked for that lot)."""
+    """What one bidder quotes for a lot of `(position, quantity)` items: the
+    unit price for a one-item lot, else the sum of unit price times the bid's
+    quantity; None when the bidder did not quote every item (it is then not
+    ranked for that lot)."""
     prices = unit_prices(financial)
-    total = 0
-    for position, quantity in lot_items:
-        if position not in prices:
-            return None
-        total += prices[position] * quantity
-    return total
+    if any(position not in prices for position, _ in lot_items):
+        return None
+    if len(lot_items) == 1:
+        return prices[lot_items[0][0]]
+    return sum(prices[position] * quantity for position, quantity in lot_items)

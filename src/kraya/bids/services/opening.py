@@ -221,7 +221,7 @@ def financial_open(*, bid_id: int, actor: Any | None = None) -> Bid:
             quotes = []
             for submission in qualified:
                 assert submission.financial is not None
-                price = packets.lot_price_paise(submission.financial, lot_items(lot))
+                price = packets.lot_quote_paise(submission.financial, lot_items(lot))
                 if price is not None:
                     quotes.append(rules.Quote(bidder_id=str(submission.pk), price_paise=price))
             if quotes:
