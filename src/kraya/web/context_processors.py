@@ -41,6 +41,8 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
         items.append((reverse("buying:demands"), _("Demands")))
     if any(m.role == Role.BUYER or m.seller_firm_id for m in actor.memberships):
         items.append((reverse("orders:orders"), _("Orders")))
+    # BID-1: published bids are public to everyone signed in (issue 6).
+    items.append((reverse("bids:list"), _("Bids")))
     primary_of = [m.buyer_unit for m in actor.memberships if m.role == Role.PRIMARY]
     admin_of = [m.seller_firm for m in actor.memberships if m.role == Role.SELLER_ADMIN]
     for organisation in primary_of:
