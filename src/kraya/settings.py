@@ -226,6 +226,14 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
+# The bid clock (BID-4 end and extension, openings, RA-3 auction ends, §7
+# settling): Celery beat sends it every minute in production; the embedded
+# server runs it on a scheduler thread every KRAYA_BIDS_TICK_SECONDS
+# (`kraya.bids.tasks`); `kraya bids_tick` runs it once.
+CELERY_BEAT_SCHEDULE = {
+    "bids-tick": {"task": "kraya.bids.tick", "schedule": 60.0},
+}
+KRAYA_BIDS_TICK_SECONDS = int(os.environ.get("KRAYA_BIDS_TICK_SECONDS", "60"))
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {

@@ -117,3 +117,39 @@ def test_bid7_financial_opening_ranks_the_qualified_and_replays(world):
     assert Bid.objects.get(pk=bid.pk).financial_opened_at is not None
     with pytest.raises(Conflict):  # re-running the step changes nothing
         opening.financial_open(bid_id=bid.pk)
+
+
+def test_bid5_technical_opening_re_run_changes_nothing(world):
+    """The clock may re-run a step: a second opening is refused, no new event."""
+    from tests.factories import audit_head
+
+    bid = make_bid(world)
+    make_submission(bid, world.seller_firm, world.seller_admin, prices={1: 9_500_00})
+    with clock.frozen_at(bid.opening_at):
+        opening.technical_open(bid_id=bid.pk)
+        seq = audit_head()
+        with pytest.raises(Conflict) as again:
+            opening.technical_open(bid_id=bid.pk)
+    assert again.value.code == "bids.wrong_state" and audit_head() == seq
+
+
+def test_bid6_no_qualified_bid_cannot_be_opened_financially(world):
+    """BID-6/BID-8: with every bid rejected (windows closed) the financial
+    opening is refused: the bid is to be cancelled with a reason."""
+    bid = make_bid(world)
+    submission = make_submission(bid, world.seller_firm, world.seller_admin, prices={1: 1_00})
+    with clock.frozen_at(bid.opening_at):
+        opening.technical_open(bid_id=bid.pk)
+    TechnicalEvaluation.objects.create(
+        submission=submission,
+        qualified=False,
+        reason="No BIS mark",
+        evaluated_by=world.buyer,
+        evaluated_at=bid.opening_at,
+    )
+    with clock.frozen_at(bid.opening_at + dt.timedelta(hours=49)), pytest.raises(Conflict) as no:
+        opening.financial_open(bid_id=bid.pk)
+    assert no.value.code == "bids.no_qualified_bids"
+    keys = BidKeys.objects.get(bid=bid)
+    assert keys.financial_private is None  # the prices stay sealed
+    assert Bid.objects.get(pk=bid.pk).status == states.TECHNICAL_EVALUATION

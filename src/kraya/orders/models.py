@@ -57,8 +57,14 @@ class Order(models.Model):
         related_name="orders",
         verbose_name=_("seller firm"),
     )
+    # Blank only for a bid's contract of BOQ lines (no catalogue category).
     category = models.ForeignKey(
-        "catalog.Category", on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
     )
     mode = models.CharField(_("buying mode"), max_length=8, choices=Mode.choices)
     status = models.CharField(
@@ -108,11 +114,22 @@ class OrderItem(models.Model):
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="items", verbose_name=_("order")
     )
+    # Blank only for a bid's BOQ line (BID-1), which names no catalogue offer.
     offer = models.ForeignKey(
-        "catalog.Offer", on_delete=models.PROTECT, related_name="+", verbose_name=_("offer")
+        "catalog.Offer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("offer"),
     )
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+        "catalog.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("product"),
     )
     title = models.CharField(_("title"), max_length=200)
     title_hi = models.CharField(_("title in Hindi"), max_length=200, blank=True)

@@ -26,7 +26,7 @@ class PartyOut(Schema):
 
 
 class OrderItemOut(Schema):
-    offer_id: int
+    offer_id: int | None
     title: str
     brand: str
     model: str
@@ -102,7 +102,7 @@ def order_out(order: Order, pdf: dict[str, Any] | None) -> dict[str, Any]:
         "seller_firm": _party(order.seller_firm_id, order.seller_firm.name),
         "consignee": _party(order.consignee_id, str(order.consignee)),
         "paying_authority": _party(order.paying_authority_id, str(order.paying_authority)),
-        "category_code": order.category.code,
+        "category_code": order.category.code if order.category else "",
         "items": [
             {
                 "offer_id": item.offer_id,

@@ -210,6 +210,9 @@ class Preferences(SectionVersion):
     # to this share of the whole (provisional: the sources do not settle it).
     divisible_split: Literal["mse_first_then_class_i_top_up"]
     class_i_total_share_percent: Percent
+    # MSE-1, MII-2, PREF-1: the hours an invited seller has to match L1 (no
+    # answer by then is a decline). Provisional: the sources give no period.
+    match_response_hours: Positive = 48
 
 
 class ReverseAuction(SectionVersion):
