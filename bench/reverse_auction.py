@@ -1,0 +1,679 @@
+"""reverse_auction: 200 bidders in one live reverse auction, bidding through
+the HTTP API (RA-2..4), on PostgreSQL.
+
+Uses DATABASE_URL when it names PostgreSQL, else
+postgresql://postgres@127.0.0.1:5432/kraya_bench_ra (created when missing,
+then migrated). Each run seeds a fresh auction:
+
+- rows: a buyer organisation and office with its Buyer (accounts services),
+  `--bidders + 1` seller users (rows, unusable passwords: they call with API
+  tokens) and their firms (`seller_firm_create_for_applicant`), an API token
+  each (`api_token_create`); the bid, its lot and item and its sealing keys,
+  and one really sealed submission per firm (`kraya.bids.sealing`), as the
+  bids test factory builds them — publishing and submitting through the API
+  would take minutes and is not what is measured;
+- services: `technical_open`, technical evaluation rows (all qualified),
+  `financial_open` (BID-7 ranking) and `auction_start` (RA-1 with H1
+  elimination: the highest of `--bidders + 1` drops out, `--bidders` qualify),
+  so the auction is LIVE with `--bidders` qualified bidders.
+
+gunicorn (sync workers, persistent database connections) serves the API.
+`--bidders` client threads each bid with their own token: POST
+/api/v1/bids/auctions/{id}/bids, each new price one minimum decrement below
+its own last, every request with a fresh `client_ref`. With `--rate R`
+(bids/s offered in total, default 600) each bidder sends on a fixed schedule
+(`bidders / R` seconds apart, staggered; a late bidder sends at once); with
+`--rate 0` every bidder sends back to back (closed loop: the most the server
+does, latency then ≈ bidders / throughput). Bids answered before `--warmup`
+seconds are not counted; the run lasts `--seconds`.
+
+Reported: accepted bids/s, p50/p95/p99 ms of accepted requests, total
+requests, refused (409) and failed ones; then, from the database:
+`lost` = accepted responses whose sequence is not in the log with that
+bidder, price and client_ref; `duplicated` = log rows sharing a (bidder,
+client_ref) or a sequence; `gaps` = missing sequence numbers;
+`ranking_matches_replay` = the live ranking (entries) equals `ra_replay` of
+the stored log; `sql_per_bid` = statements of one bid through the service in
+this process (`CaptureQueriesContext`). Last line: one JSON object.
+
+Knobs: --bidders N (200), --seconds N (20), --warmup N (3), --workers N
+(gunicorn workers, 4), --rate R (600; 0 = closed loop)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import string
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _harness as harness
+
+DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/kraya_bench_ra"
+PASSWORD = "Bench-auction-2024!"
+QUOTE_PAISE = 10_00_000_00  # ₹10 lakh: the L1 quote, the auction's start price
+QUOTE_STEP_PAISE = 1_000_00  # the other bidders quote ₹1,000 more each
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="script/bench reverse_auction", description=__doc__)
+    parser.add_argument("--bidders", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=600.0)
+    return parser.parse_args()
+
+
+# --- the database -----------------------------------------------------------------
+
+
+def ensure_database() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = DEFAULT_DATABASE
+    parsed = urllib.parse.urlparse(url)
+    name = parsed.path.lstrip("/")
+    import psycopg
+
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not found:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+# --- the auction ------------------------------------------------------------------
+
+
+@dataclass
+class Bidder:
+    firm_id: int
+    firm_name: str
+    token: str
+    quote_paise: int
+
+
+@dataclass
+class Seeded:
+    auction_id: int
+    bid_id: int
+    start_price_paise: int
+    min_decrement_paise: int
+    bidders: list[Bidder]
+    seconds: float
+
+
+def _pan(rng: random.Random) -> str:
+    letters = string.ascii_uppercase
+    return (
+        "".join(rng.choice(letters) for _ in range(3))
+        + "P"
+        + rng.choice(letters)
+        + "".join(rng.choice(string.digits) for _ in range(4))
+        + rng.choice(letters)
+    )
+
+
+def _buyer(tag: str) -> Any:
+    from kraya.accounts import services
+    from kraya.accounts.models import BuyerUnit, Role
+
+    top = services.buyer_unit_create(
+        acting_user=None,
+        parent=None,
+        level=BuyerUnit.Level.STATE,
+        name=f"Bench RA state {tag}",
+        code=f"RS{tag}",
+        organisation_type="STATE",
+        state="Uttar Pradesh",
+    )
+    department = services.buyer_unit_create(
+        acting_user=None,
+        parent=top,
+        level=BuyerUnit.Level.DEPARTMENT,
+        name=f"Bench RA department {tag}",
+        code=f"RD{tag}",
+        state="Uttar Pradesh",
+    )
+    organisation, primary = services.organisation_register(
+        acting_user=None,
+        parent=department,
+        name=f"Bench RA organisation {tag}",
+        code=f"RO{tag}",
+        primary_username=f"bench-ra-{tag}-primary",
+        primary_full_name="Bench Primary",
+        primary_email=f"bench-ra-{tag}-primary@example.in",
+        primary_password=PASSWORD,
+    )
+    office = services.buyer_unit_create(
+        acting_user=None,
+        parent=organisation,
+        level=BuyerUnit.Level.OFFICE,
+        name=f"Bench RA office {tag}",
+        code=f"RF{tag}",
+        state="Uttar Pradesh",
+        district="Lucknow",
+    )
+    people = {
+        role: services.secondary_user_create(
+            acting_user=primary,
+            unit=office,
+            username=f"bench-ra-{tag}-{role.lower()}",
+            full_name=f"Bench {role.title()}",
+            email=f"bench-ra-{tag}-{role.lower()}@example.in",
+            roles=[role],
+            password=PASSWORD,
+        )
+        for role in (Role.BUYER, Role.CONSIGNEE, Role.PAYING_AUTHORITY)
+    }
+    return office, people
+
+
+def _sellers(tag: str, count: int) -> list[tuple[Any, Any, str]]:
+    """`count` firms, each with its admin (rows) and an API token."""
+    from kraya.accounts.models import Membership, Role, User
+    from kraya.accounts.services.sellers import seller_firm_create_for_applicant
+    from kraya.accounts.services.tokens import api_token_create
+
+    rng = random.Random(tag)
+    made = []
+    for number in range(1, count + 1):
+        user = User(
+            username=f"bench-ra-{tag}-s{number}",
+            full_name=f"Bench bidder {number}",
+            email=f"bench-ra-{tag}-s{number}@example.in",
+        )
+        user.set_unusable_password()
+        user.save()
+        firm = seller_firm_create_for_applicant(
+            name=f"Bench Bidder {tag} {number:03d}", pan=_pan(rng), admin=user
+        )
+        membership = Membership.objects.get(user=user, seller_firm=firm, role=Role.SELLER_ADMIN)
+        _token, raw = api_token_create(acting_user=user, membership=membership, name="ra bench")
+        made.append((firm, user, raw))
+    return made
+
+
+def _bid(office: Any, people: dict[str, Any], tag: str) -> Any:
+    """A published bid with a reverse auction whose end and opening passed."""
+    from kraya.accounts.models import Role
+    from kraya.bids import sealing, states
+    from kraya.bids.models import Bid, BidItem, BidKeys, BidLot
+    from kraya.core import clock
+    from kraya.core.draws import new_tie_break_seed
+    from kraya.core.policy import policy_at
+
+    now = clock.now()
+    published = now - dt.timedelta(days=12)
+    end = now - dt.timedelta(days=2)
+    bid = Bid.objects.create(
+        number=f"KRY/B/RA/{tag}",
+        status=states.PUBLISHED,
+        office=office,
+        buyer=people[Role.BUYER],
+        consignee=people[Role.CONSIGNEE],
+        paying_authority=people[Role.PAYING_AUTHORITY],
+        title="Ambulance, type B (bench)",
+        estimated_value_paise=QUOTE_PAISE,
+        delivery_state="Uttar Pradesh",
+        delivery_pincode="226001",
+        delivery_address="District Hospital, Civil Lines, Lucknow",
+        delivery_period_days=60,
+        published_at=published,
+        end_at=end,
+        opening_at=end,
+        original_end_at=end,
+        offer_validity_days=90,
+        min_bids=1,
+        reverse_auction=True,
+        ra_qualification=Bid.RaQualification.H1_ELIMINATION,
+        tie_break_seed=new_tie_break_seed(),
+        policy_version=policy_at(clock.to_ist(published).date()).version,
+    )
+    keys = sealing.new_bid_keys(bid.pk)
+    BidKeys.objects.create(
+        bid=bid,
+        technical_public=keys.technical_public,
+        technical_private_wrapped=keys.technical_private_wrapped,
+        financial_public=keys.financial_public,
+        financial_private_wrapped=keys.financial_private_wrapped,
+        master_key_id=keys.master_key_id,
+    )
+    lot = BidLot.objects.create(bid=bid, number=1, title=bid.title, divisible=False)
+    BidItem.objects.create(
+        bid=bid,
+        lot=lot,
+        position=1,
+        title=bid.title,
+        quantity=1,
+        estimated_unit_price_paise=QUOTE_PAISE,
+    )
+    return bid
+
+
+def _submission(bid: Any, firm: Any, user: Any, price: int) -> Any:
+    from kraya.bids import packets, sealing
+    from kraya.bids.models import BidKeys, Submission
+
+    technical = {
+        "version": packets.PACKET_VERSION,
+        "items": [
+            {
+                "position": 1,
+                "offer_id": None,
+                "product_id": None,
+                "title": "Ambulance, type B",
+                "brand": firm.name,
+                "model": "RA-1",
+                "manufacturer": firm.name,
+                "mii_class": "NON_LOCAL",
+                "local_content_percent": 0,
+                "specs": {},
+                "remarks": "",
+            }
+        ],
+        "seller": {
+            "is_mse": False,
+            "mse_category": None,
+            "is_startup": False,
+            "segments": [],
+            "turnover_paise_by_year": [],
+            "experience_years": 5,
+            "past_performance_percent": "0",
+        },
+        "declarations": {"land_border": False},
+        "receipts": [],
+    }
+    financial = {
+        "version": packets.PACKET_VERSION,
+        "items": [{"position": 1, "unit_price_paise": price, "quantity": 1}],
+    }
+    keys = BidKeys.objects.get(bid=bid)
+    technical_sealed = sealing.seal(
+        bytes(keys.technical_public),
+        packets.encode(technical),
+        sealing.packet_aad(bid.pk, firm.pk, sealing.TECHNICAL),
+    )
+    financial_sealed = sealing.seal(
+        bytes(keys.financial_public),
+        packets.encode(financial),
+        sealing.packet_aad(bid.pk, firm.pk, sealing.FINANCIAL),
+    )
+    return Submission.objects.create(
+        bid=bid,
+        seller_firm=firm,
+        submitted_by=user,
+        technical_sealed=technical_sealed,
+        financial_sealed=financial_sealed,
+        sealed_digest=sealing.digest(technical_sealed, financial_sealed),
+    )
+
+
+def seed(bidders: int) -> Seeded:
+    from kraya.accounts.models import Role
+    from kraya.bids.models import Bid, TechnicalEvaluation
+    from kraya.bids.services import auction as ra
+    from kraya.bids.services import opening
+
+    started = time.perf_counter()
+    tag = uuid.uuid4().hex[:8]
+    office, people = _buyer(tag)
+    sellers = _sellers(tag, bidders + 1)
+    bid = _bid(office, people, tag)
+    quotes = {}
+    submissions = []
+    for index, (firm, user, _raw) in enumerate(sellers):
+        price = QUOTE_PAISE + QUOTE_STEP_PAISE * index
+        quotes[firm.pk] = price
+        submissions.append(_submission(bid, firm, user, price))
+    opening.technical_open(bid_id=bid.pk)
+    TechnicalEvaluation.objects.bulk_create(
+        TechnicalEvaluation(submission=s, qualified=True, evaluated_by=people[Role.BUYER])
+        for s in submissions
+    )
+    opening.financial_open(bid_id=bid.pk)
+    (auction,) = ra.auction_start(acting_user=people[Role.BUYER], bid=Bid.objects.get(pk=bid.pk))
+    qualified = set(auction.entries.values_list("seller_firm_id", flat=True))
+    if len(qualified) != bidders:
+        raise SystemExit(f"{len(qualified)} bidders qualified, not {bidders}")
+    return Seeded(
+        auction_id=auction.pk,
+        bid_id=bid.pk,
+        start_price_paise=auction.start_price_paise,
+        min_decrement_paise=auction.min_decrement_paise,
+        bidders=[
+            Bidder(firm.pk, firm.name, raw, quotes[firm.pk])
+            for firm, _user, raw in sellers
+            if firm.pk in qualified
+        ],
+        seconds=round(time.perf_counter() - started, 1),
+    )
+
+
+def sql_per_bid(seeded: Seeded) -> int:
+    """The statements of one bid through the service (in this process)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kraya.accounts.models import User
+    from kraya.accounts.selectors import actor_for
+    from kraya.bids.models import AuctionEntry
+    from kraya.bids.services import auction as ra
+
+    bidder = seeded.bidders[-1]
+    actor = actor_for(user=User.objects.get(memberships__seller_firm_id=bidder.firm_id))
+    entry = AuctionEntry.objects.get(auction_id=seeded.auction_id, seller_firm_id=bidder.firm_id)
+    last = entry.last_price_paise or seeded.start_price_paise
+    with CaptureQueriesContext(connection) as queries:
+        outcome = ra.auction_bid(
+            acting_user=actor,
+            auction_id=seeded.auction_id,
+            price_paise=last - seeded.min_decrement_paise,
+            client_ref="bench-sql-count",
+        )
+    assert outcome.accepted, outcome
+    return len(queries.captured_queries)
+
+
+# --- the bidders ------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    ref: str
+    price_paise: int
+    status: int
+    seconds: float
+    sequence: int | None
+    code: str
+    counted: bool
+
+
+@dataclass
+class Tally:
+    replies: list[Reply] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+class BidderThread(threading.Thread):
+    """One bidder: each bid one decrement below its own last accepted one."""
+
+    def __init__(
+        self,
+        port: int,
+        seeded: Seeded,
+        bidder: Bidder,
+        times: tuple[float, float, float],
+        interval: float,
+        offset: float,
+    ) -> None:
+        super().__init__(daemon=True)
+        self.port = port
+        self.path = f"/api/v1/bids/auctions/{seeded.auction_id}/bids"
+        self.bidder = bidder
+        self.step = seeded.min_decrement_paise
+        self.price = seeded.start_price_paise
+        self.begin, self.count_from, self.stop_at = times
+        self.interval = interval
+        self.offset = offset
+        self.tally = Tally()
+        self.headers = {
+            "Authorization": f"Bearer {bidder.token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def send(self, price: int, ref: str) -> tuple[int, Any, float]:
+        before = time.perf_counter()
+        try:
+            self.connection.request(
+                "POST",
+                self.path,
+                body=json.dumps({"price_paise": price, "client_ref": ref}),
+                headers=self.headers,
+            )
+            response = self.connection.getresponse()
+            raw = response.read()
+            if response.getheader("Connection", "").lower() == "close":
+                self.connection.close()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            raise
+        took = time.perf_counter() - before
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            data = raw[:300]
+        return response.status, data, took
+
+    def run(self) -> None:
+        clock = time.perf_counter
+        number = 0
+        while True:
+            if self.interval:
+                due = self.begin + self.offset + number * self.interval
+                wait = due - clock()
+                if wait > 0:
+                    time.sleep(wait)
+            started = clock()
+            if started >= self.stop_at:
+                return
+            price = self.price - self.step
+            if price <= 0:
+                return  # RA-2: no lower bid is possible
+            number += 1
+            ref = f"b{self.bidder.firm_id}-{number}"
+            try:
+                status, body, took = self.send(price, ref)
+            except (OSError, http.client.HTTPException) as error:
+                self.tally.failures.append(f"connection: {error}")
+                continue
+            counted = started >= self.count_from
+            if status == 200:
+                self.price = price
+                reply = Reply(ref, price, status, took, body["sequence"], "", counted)
+            else:
+                code = body.get("error", {}).get("code", "") if isinstance(body, dict) else ""
+                reply = Reply(ref, price, status, took, None, code, counted)
+                if status != 409:
+                    self.tally.failures.append(f"HTTP {status}: {str(body)[:200]}")
+            self.tally.replies.append(reply)
+
+
+def warm_up(port: int, seeded: Seeded, workers: int) -> None:
+    """Load the application in every gunicorn worker (it imports on its first
+    request) with a few reads of the auction, before anything is timed."""
+
+    def read(bidder: Bidder) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request(
+            "GET",
+            f"/api/v1/bids/auctions/{seeded.auction_id}",
+            headers={"Authorization": f"Bearer {bidder.token}"},
+        )
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status != 200:
+            raise SystemExit(f"warm-up read answered HTTP {response.status}")
+
+    for _round in range(3):
+        threads = [
+            threading.Thread(target=read, args=(seeded.bidders[i % len(seeded.bidders)],))
+            for i in range(workers * 2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
+def drive(
+    port: int, seeded: Seeded, warmup: float, seconds: float, rate: float
+) -> tuple[list[Reply], list[str], float]:
+    begin = time.perf_counter() + 0.5
+    times = (begin, begin + warmup, begin + warmup + seconds)
+    count = len(seeded.bidders)
+    interval = count / rate if rate > 0 else 0.0
+    threads = [
+        BidderThread(port, seeded, bidder, times, interval, interval * index / count)
+        for index, bidder in enumerate(seeded.bidders)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    replies = [r for t in threads for r in t.tally.replies]
+    failures = [f for t in threads for f in t.tally.failures]
+    return replies, failures, seconds
+
+
+# --- the checks -------------------------------------------------------------------
+
+
+def check(seeded: Seeded, replies: list[Reply]) -> dict[str, Any]:
+    """RA-4 after the run: every accepted answer is in the log exactly once;
+    nothing is there twice; the live ranking equals the replay of the log."""
+    from django.db.models import Count
+
+    from kraya.bids.models import Auction, AuctionBid
+    from kraya.bids.services import auction as ra
+    from kraya.bids.services._common import bid_policy
+
+    rows = {
+        sequence: (firm_id, client_ref, price, code)
+        for sequence, firm_id, client_ref, price, code in AuctionBid.objects.filter(
+            auction_id=seeded.auction_id
+        ).values_list("sequence", "entry__seller_firm_id", "client_ref", "price_paise", "code")
+    }
+    lost = 0
+    for reply in replies:
+        if reply.status != 200:
+            continue
+        firm_id = int(reply.ref[1:].split("-")[0])
+        if rows.get(reply.sequence or 0) != (firm_id, reply.ref, reply.price_paise, ""):
+            lost += 1
+    twice_ref = (
+        AuctionBid.objects.filter(auction_id=seeded.auction_id)
+        .values("entry_id", "client_ref")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    twice_sequence = (
+        AuctionBid.objects.filter(auction_id=seeded.auction_id)
+        .values("sequence")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    auction = Auction.objects.select_related("lot__bid").get(pk=seeded.auction_id)
+    sequences = sorted(rows)
+    gaps = (sequences[-1] - len(sequences)) if sequences else 0
+    try:
+        ra.auction_check(auction, bid_policy(auction.lot.bid))
+        matches = True
+    except ra.AuctionReplayMismatch as error:
+        print(f"    {error}", file=sys.stderr)
+        matches = False
+    return {
+        "log_rows": len(rows),
+        "last_sequence": auction.last_sequence,
+        "lost": lost,
+        "duplicated": twice_ref + twice_sequence,
+        "gaps": gaps,
+        "ranking_matches_replay": matches,
+    }
+
+
+# --- main -------------------------------------------------------------------------
+
+
+def main() -> None:
+    options = arguments()
+    ensure_database()
+    harness.setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    import search as search_bench
+
+    print(f"==> seeding one live auction with {options.bidders} qualified bidders", flush=True)
+    seeded = seed(options.bidders)
+    print(
+        f"==> seeded in {seeded.seconds} s; auction {seeded.auction_id}, start "
+        f"{seeded.start_price_paise} paise, decrement {seeded.min_decrement_paise}; "
+        f"{options.workers} gunicorn workers, offered rate "
+        f"{options.rate or 'closed loop'}",
+        flush=True,
+    )
+    from django.db import connection
+
+    connection.close()
+    with search_bench.server(options.workers) as (port, process):
+        warm_up(port, seeded, options.workers)
+        replies, failures, elapsed = drive(
+            port, seeded, options.warmup, options.seconds, options.rate
+        )
+        rss_worker_mb, rss_total_mb = search_bench.process_tree_rss_mb(process.pid)
+    if failures:
+        print(f"{len(failures)} requests failed, e.g.:", file=sys.stderr)
+        print("\n".join(failures[:10]), file=sys.stderr)
+    counted = [r for r in replies if r.counted]
+    accepted = [r for r in counted if r.status == 200]
+    if not accepted:
+        kinds = sorted({(r.status, r.code) for r in replies})
+        raise SystemExit(
+            f"no bid was accepted; {len(replies)} answers, {len(counted)} counted: {kinds[:10]}"
+        )
+    latency = harness.latency_summary([r.seconds for r in accepted])
+    checks = check(seeded, replies)
+    statements = sql_per_bid(seeded)
+    harness.report(
+        "reverse_auction",
+        {
+            "database": harness.database_vendor(),
+            "bidders": len(seeded.bidders),
+            "workers": options.workers,
+            "offered_rate": options.rate or "closed loop",
+            "duration_s": round(elapsed, 2),
+            "seed_s": seeded.seconds,
+            "requests": len(counted),
+            "accepted": len(accepted),
+            "refused": sum(1 for r in counted if r.status == 409),
+            "failed": len(failures),
+            "bids_per_s": round(len(accepted) / elapsed, 1),
+            "p50_ms": latency["p50_ms"],
+            "p95_ms": latency["p95_ms"],
+            "p99_ms": latency["p99_ms"],
+            "max_ms": latency["max_ms"],
+            "sql_per_bid": statements,
+            **checks,
+            "server_peak_rss_mb": rss_worker_mb,
+            "server_total_peak_rss_mb": rss_total_mb,
+            "bench_peak_rss_mb": harness.peak_rss_mb(),
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
