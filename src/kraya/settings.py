@@ -268,7 +268,7 @@ KRAYA_OCID_PREFIX = os.environ.get("KRAYA_OCID_PREFIX", "ocds-kraya00")
 # bid's private keys. Only processes that open bids (the scheduler's workers)
 # need KRAYA_SEAL_PRIVATE_KEY; web processes can run with the public half
 # alone, KRAYA_SEAL_PUBLIC_KEY, and then cannot read a sealed bid even if
-# compromised. Both are base64 of 32 bytes (`kraya bids sealkey` makes a pair).
+# compromised. Both are base64 of 32 bytes (`kraya bids_sealkey` makes a pair).
 # Embedded and debug modes keep a generated private key in var/seal_key.
 KRAYA_SEAL_PRIVATE_KEY = os.environ.get("KRAYA_SEAL_PRIVATE_KEY", "")
 KRAYA_SEAL_PUBLIC_KEY = os.environ.get("KRAYA_SEAL_PUBLIC_KEY", "")

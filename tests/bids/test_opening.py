@@ -153,3 +153,21 @@ def test_bid6_no_qualified_bid_cannot_be_opened_financially(world):
     keys = BidKeys.objects.get(bid=bid)
     assert keys.financial_private is None  # the prices stay sealed
     assert Bid.objects.get(pk=bid.pk).status == states.TECHNICAL_EVALUATION
+
+
+def test_bid5_sealkey_prints_a_pair_whose_halves_belong_together() -> None:
+    import base64
+    import io
+
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bids_sealkey", stdout=out)
+    values = dict(line.split("=", 1) for line in out.getvalue().split())
+    private = X25519PrivateKey.from_private_bytes(
+        base64.b64decode(values["KRAYA_SEAL_PRIVATE_KEY"])
+    )
+    sealed = sealing.seal(base64.b64decode(values["KRAYA_SEAL_PUBLIC_KEY"]), b"sealed", b"aad")
+    raw = private.private_bytes_raw()
+    assert sealing.unseal(raw, sealed, b"aad") == b"sealed"

@@ -7,10 +7,10 @@ Technical packet (opened at the technical opening)::
                 "title": "...", "brand": "...", "model": "...", "manufacturer": "...",
                 "mii_class": "CLASS_1", "local_content_percent": 60,
                 "specs": {"capacity": "9"}, "remarks": ""}],
-     "seller": {"is_mse": true, "mse_category": "MANUFACTURER", "is_startup": false,
+     "seller": {"is_mse": true, "mse_category": "manufacturer", "is_startup": false,
                 "segments": ["MSE", "WOMEN"], "turnover_paise_by_year": [...],
                 "experience_years": 4, "past_performance_percent": "80"},
-     "declarations": {"land_border": false},
+     "declarations": {"land_border": false, "emd_reference": "BG/123" | ""},
      "receipts": [ ...the BID-2 eligibility and EMD receipts taken at submission... ]}
 
 Financial packet (opened at the financial opening)::
