@@ -49,8 +49,9 @@ EXPECTED = {
     "offers": 10,
     # One audit event per service call (an organisation and its Primary are one call):
     # 29 for people and firms; the catalogue's 6 categories, 15 template parameters,
-    # 3 registered brands, 10 products, 10 offers, 6 approvals and 1 market price.
-    "audit_events": 80,
+    # 3 registered brands, 10 products, 10 offers, 6 approvals and 1 market price;
+    # the bid's draft and its publication (BID-1).
+    "audit_events": 82,
 }
 
 
@@ -62,7 +63,8 @@ def loaded(db):
 
 def test_loads_the_demo_world_through_the_services(loaded):
     assert loaded.strip() == (
-        "Demo data loaded: 13 buyer units, 19 users, 5 seller firms, 6 categories, 10 offers."
+        "Demo data loaded: 13 buyer units, 19 users, 5 seller firms, 6 categories, 10 offers, "
+        "1 bids."
     )
     assert counts() == EXPECTED
     state = BuyerUnit.objects.get(code="UP")
@@ -127,7 +129,8 @@ def test_a_half_loaded_database_is_completed(db):
     )
     output = run_demo()
     assert output.strip() == (
-        "Demo data loaded: 12 buyer units, 19 users, 5 seller firms, 5 categories, 10 offers."
+        "Demo data loaded: 12 buyer units, 19 users, 5 seller firms, 5 categories, 10 offers, "
+        "1 bids."
     )
     assert BuyerUnit.objects.get(code="UP") == state
     assert counts() == EXPECTED

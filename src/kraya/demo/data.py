@@ -554,6 +554,10 @@ OFFERS: tuple[Offer, ...] = (
 )
 
 
+# BID-1: the demo's published bid (kraya.demo.loader._bid).
+DEMO_BID_TITLE = "Steel almirahs for the district hospitals of Lucknow"
+
+
 def _logins() -> tuple[DemoLogin, ...]:
     logins: list[DemoLogin] = []
     for department in DEPARTMENTS:

@@ -6,6 +6,7 @@ transaction: a failure leaves the database as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,9 +16,12 @@ from django.db import transaction
 from kraya.accounts import selectors as account_selectors
 from kraya.accounts import services as account_services
 from kraya.accounts.models import BuyerUnit, Membership, OrganisationType, Role, SellerFirm, User
+from kraya.bids.models import Bid
+from kraya.bids.services import publication
 from kraya.catalog import rules as catalog_rules
 from kraya.catalog import services as catalog_services
 from kraya.catalog.models import Brand, Category, Offer
+from kraya.core import clock
 from kraya.demo import data
 
 
@@ -254,4 +258,45 @@ def load_demo() -> LoadReport:
     _brands()
     for offer_spec in data.OFFERS:
         _offer(report, offer_spec, firms=firms, categories=categories)
+    _bid(report, categories["office-furniture"])
     return report
+
+
+def _bid(report: LoadReport, category: Category) -> None:
+    """BID-1: a published bid for 200 steel almirahs (above ₹10 lakh, MODE-1)
+    with a reverse auction, open for ten days from the load, so the demo
+    sellers can submit sealed offers."""
+    if Bid.objects.filter(title=data.DEMO_BID_TITLE).exists():
+        return
+    office = BuyerUnit.objects.get(code=data.DEPARTMENTS[0].organisation.offices[0].code)
+    staff = {person.roles[0]: person.username for person in data.DEPARTMENTS[0].organisation.staff}
+    buyer = User.objects.get(username=staff[Role.BUYER])
+    bid = publication.bid_create(
+        acting_user=buyer,
+        office=office,
+        data=publication.BidInput(
+            title=data.DEMO_BID_TITLE,
+            items=[
+                publication.ItemInput(
+                    title="Steel almirah with 4 shelves",
+                    quantity=200,
+                    estimated_unit_price_paise=13_000_00,
+                    category_id=category.pk,
+                    golden_specs={"material": "steel", "shelves": "4"},
+                )
+            ],
+            consignee_id=User.objects.get(username=staff[Role.CONSIGNEE]).pk,
+            paying_authority_id=User.objects.get(username=staff[Role.PAYING_AUTHORITY]).pk,
+            delivery_state=data.STATE.name,
+            delivery_pincode="226001",
+            delivery_address="District Hospital, Civil Lines, Lucknow",
+            reverse_auction=True,
+        ),
+    )
+    publication.bid_publish(
+        acting_user=buyer,
+        bid=bid,
+        end_at=clock.now() + dt.timedelta(days=10, hours=1),
+        offer_validity_days=90,
+    )
+    report.created["bids"] += 1
