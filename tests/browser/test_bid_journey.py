@@ -2,7 +2,8 @@
 sealed bid through the page, a second seller bids too; at the opening time
 the clock opens the technical packets; the Buyer qualifies both on the
 evaluation page, opens the financial bids and starts the reverse auction;
-the two bidders bid it down (one on the live page), the auction ends, the
+the two bidders bid it down (one on the live page, whose panel polls and
+shows the rank lost to the other's lower bid without a reload), the auction ends, the
 clock closes it and settles the preferences; the Paying Authority's sanction
 is recorded and the Buyer's award makes the contract, linked from the page.
 
@@ -113,8 +114,21 @@ def test_a_seller_bids_the_buyer_evaluates_an_auction_runs_and_the_award_is_an_o
             seller.goto(f"/bids/{bid.pk}/auction/")
             seller.get_by_label("Your new price for the lot (₹)").fill("9300")
             seller.get_by_role("button", name="Place my bid").click()
-            expect(seller.locator("main")).to_contain_text("L1")
+            expect(seller.locator(".own-rank")).to_have_text("L1")
             expect(seller.locator("main")).not_to_contain_text("9,400")
+            # The live panel polls: another bidder's lower bid shows as a lost
+            # rank without a reload, and never with its price (RA-2).
+            auction_services.auction_bid(
+                acting_user=world.other_seller_admin,
+                auction_id=auction.pk,
+                price_paise=9_200_00,
+                client_ref="other-2",
+            )
+            expect(seller.locator(".own-rank")).to_have_text("L2", timeout=15_000)
+            expect(seller.locator("main")).not_to_contain_text("9,200")
+            seller.get_by_label("Your new price for the lot (₹)").fill("9100")
+            seller.get_by_role("button", name="Place my bid").click()
+            expect(seller.locator(".own-rank")).to_have_text("L1")
 
     # RA-4: the auction ends; the clock closes it and settles the preferences.
     after = auction.end_at + dt.timedelta(minutes=1)
@@ -131,5 +145,5 @@ def test_a_seller_bids_the_buyer_evaluates_an_auction_runs_and_the_award_is_an_o
             order = Order.objects.get()
             expect(buyer.locator(f'a[href="/orders/{order.number}/"]')).to_be_visible()
     assert order.seller_firm == world.seller_firm
-    assert order.total_paise == 100 * 9_300_00
+    assert order.total_paise == 100 * 9_100_00
     assert Bid.objects.get(pk=bid.pk).status == states.AWARDED
