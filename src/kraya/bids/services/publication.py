@@ -83,7 +83,9 @@ MESSAGES.update(
         "bids.turnover_out_of_range": _("Enter a minimum average turnover of zero or more."),
         "bids.experience_out_of_range": _("Enter the years of experience, from 0 to 50."),
         "bids.past_performance_out_of_range": _("Enter past performance from 0% to 100%."),
-        "bids.mse_share_out_of_range": _("Enter the MSE share in percent: more than 0 and at most 100."),
+        "bids.mse_share_out_of_range": _(
+            "Enter the MSE share in percent: more than 0 and at most 100."
+        ),
         "bids.unknown_mii_reservation": _("Choose whom the bid is reserved for."),
         "bids.unknown_ra_qualification": _("Choose how bidders qualify for the reverse auction."),
         "bids.ra_qualification_without_auction": _(
