@@ -19,8 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +37,7 @@ from kraya.bids.services._common import (
 )
 from kraya.bids.services.transitions import bid_locked, bid_transition
 from kraya.buying.models import Demand
-from kraya.buying.services.ordering import _digest, _next_number, _terms
+from kraya.buying.services.ordering import contract_terms, next_contract_number, receipts_digest
 from kraya.catalog.models import Offer, Product
 from kraya.core import audit, clock
 from kraya.core.policy import policy_at
@@ -197,7 +196,7 @@ def _orders_of_firm(
     priced = [(line, *row) for line in lines for row in lot_item_prices(line)]
     category = next((row[1].category for row in priced if row[1].category_id), None)
     order = Order.objects.create(
-        number=_next_number(on),
+        number=next_contract_number(on),
         placed_at=now,
         buyer_office=bid.office,
         buyer=actor,
@@ -214,7 +213,7 @@ def _orders_of_firm(
         delivery_address=bid.delivery_address,
         terms=listed_terms,
         receipts=receipts,
-        receipts_digest=_digest(receipts),
+        receipts_digest=receipts_digest(receipts),
         policy_version=bid.policy_version,
     )
     offered_items = {
@@ -271,9 +270,7 @@ def bid_award(*, acting_user: Any, bid: Bid) -> list[Order]:
         raise conflict("bids.nothing_to_award")
     now = clock.now()
     on = clock.to_ist(now).date()
-    terms = _terms(
-        cast(Demand, SimpleNamespace(additional_terms=bid.additional_terms)), policy_at(on)
-    )
+    terms = contract_terms(bid.additional_terms, policy_at(on))
     by_firm: dict[int, list[_Line]] = defaultdict(list)
     for line in lines:
         by_firm[line.submission.seller_firm_id].append(line)

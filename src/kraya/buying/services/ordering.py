@@ -32,7 +32,7 @@ NEXT_NUMBER_SQL = (
 )
 
 
-def _next_number(on: dt.date) -> str:
+def next_contract_number(on: dt.date) -> str:
     """ORD-1: the day's next contract number, under the day counter's row lock
     (held to commit, so numbers stay gapless: a rolled-back order gives its
     number back)."""
@@ -51,10 +51,14 @@ def _next_number(on: dt.date) -> str:
     return rules.contract_number(on, counter.last)
 
 
-def _terms(demand: Demand, policy: Any) -> tuple[list[dict[str, Any]], rules.ContractTerms]:
+def contract_terms(
+    additional_terms: list[dict[str, Any]], policy: Any
+) -> tuple[list[dict[str, Any]], rules.ContractTerms]:
+    """ORD-1: the contract's terms in precedence order (the buyer's ATC over the
+    category's over the general terms), bilingual, with their decision."""
     base = general.general_terms(policy)
     category_terms: dict[str, dict[str, str]] = {}
-    atc = {term["clause"]: term["text"] for term in demand.additional_terms}
+    atc = {term["clause"]: term["text"] for term in additional_terms}
     decided = rules.contract_terms(
         {clause: text["en"] for clause, text in atc.items()},
         {clause: text["en"] for clause, text in category_terms.items()},
@@ -107,7 +111,7 @@ def _take_stock(lines: list[DemandLine], now: dt.datetime) -> None:
             raise conflict("buying.out_of_stock")
 
 
-def _digest(receipts: list[dict[str, Any]]) -> str:
+def receipts_digest(receipts: list[dict[str, Any]]) -> str:
     canonical = json.dumps(receipts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -158,7 +162,7 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
     _take_stock(lines, now)
     on = clock.to_ist(now).date()
     policy = policy_at(on)
-    terms, terms_decision = _terms(demand, policy)
+    terms, terms_decision = contract_terms(demand.additional_terms, policy)
     by_firm: dict[int, list[DemandLine]] = defaultdict(list)
     for line in lines:
         by_firm[offers[line.selected_offer_id or 0].seller_firm_id].append(line)
@@ -180,7 +184,7 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
         receipts.append(terms_decision.receipt.as_dict())
         period = max(offers[line.selected_offer_id or 0].lead_time_days for line in firm_lines)
         order = Order.objects.create(
-            number=_next_number(on),
+            number=next_contract_number(on),
             placed_at=now,
             buyer_office=demand.office,
             buyer=actor.user,
@@ -199,7 +203,7 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
             delivery_address=demand.delivery_address,
             terms=terms,
             receipts=receipts,
-            receipts_digest=_digest(receipts),
+            receipts_digest=receipts_digest(receipts),
             policy_version=demand.policy_version,
         )
         OrderItem.objects.bulk_create(
