@@ -35,3 +35,27 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+class AuditCheckpoint(models.Model):
+    """OPEN-5: one IST day of the audit log, sealed and published: the
+    Merkle root of that day's event hashes (in seq order) and the chain's
+    head hash at the end of the day. Anyone holding an event checks its
+    inclusion proof against the published root (`kraya.core.audit_proofs`)."""
+
+    day = models.DateField(primary_key=True)
+    first_seq = models.BigIntegerField(null=True, blank=True)
+    last_seq = models.BigIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField()
+    merkle_root = models.CharField(max_length=64)
+    # The chain's head at the end of the day (the last event of the day or,
+    # on a day without events, the head carried over from before).
+    head_seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.merkle_root[:12]}"

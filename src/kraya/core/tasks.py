@@ -22,6 +22,7 @@ from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
+from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 
@@ -110,3 +111,13 @@ def wait_for_embedded_tasks(timeout: float | None = None) -> None:
     with _pool_lock:
         pending = list(_pending)
     futures.wait(pending, timeout=timeout)
+
+
+@shared_task(name="kraya.core.outbox_dispatch")
+def outbox_dispatch_task() -> int:
+    """Deliver every due outbox message (`kraya.core.outbox`): nudged after
+    each commit that emits one, and sent by Celery beat every 10 seconds as
+    the safety net for a lost nudge. Idempotent: a message is done once."""
+    from kraya.core import outbox
+
+    return outbox.dispatch_all()

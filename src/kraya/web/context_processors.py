@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kraya.accounts.middleware import request_actor
 from kraya.accounts.models import Role
+from kraya.notifications.selectors import unread_count
 
 BUYING_ROLES = frozenset({Role.BUYER, Role.CONSIGNEE, Role.PAYING_AUTHORITY})
 
@@ -39,10 +40,18 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
     # consignees; orders for buyer offices and seller firms.
     if any(m.role in BUYING_ROLES for m in actor.memberships):
         items.append((reverse("buying:demands"), _("Demands")))
-    if any(m.role == Role.BUYER or m.seller_firm_id for m in actor.memberships):
+    # ORD-3..7: consignees receive and certify, Paying Authorities pay.
+    if any(m.role in BUYING_ROLES or m.seller_firm_id for m in actor.memberships):
         items.append((reverse("orders:orders"), _("Orders")))
     # BID-1: published bids are public to everyone signed in (issue 6).
     items.append((reverse("bids:list"), _("Bids")))
+    unread = unread_count(actor.user)
+    items.append(
+        (
+            reverse("notifications:inbox"),
+            _("Inbox (%(count)s)") % {"count": unread} if unread else _("Inbox"),
+        )
+    )
     primary_of = [m.buyer_unit for m in actor.memberships if m.role == Role.PRIMARY]
     admin_of = [m.seller_firm for m in actor.memberships if m.role == Role.SELLER_ADMIN]
     for organisation in primary_of:
