@@ -421,8 +421,10 @@ def test_the_navigation_links_demands_and_orders_by_role(market: Market) -> None
     assert f'href="{demands}"' in html[world.buyer.username]
     assert f'href="{orders}"' in html[world.buyer.username]
     assert f'href="{demands}"' in html[world.consignee.username]
-    assert f'href="{orders}"' not in html[world.consignee.username]
+    # ORD-5, ORD-7: consignees certify receipt and Paying Authorities pay orders.
+    assert f'href="{orders}"' in html[world.consignee.username]
     assert f'href="{demands}"' in html[world.paying_authority.username]
+    assert f'href="{orders}"' in html[world.paying_authority.username]
     assert f'href="{demands}"' not in html[world.seller_admin.username]
     assert f'href="{orders}"' in html[world.seller_admin.username]
 

@@ -17,6 +17,8 @@ from kraya.core import audit
 from kraya.core.audit_models import AuditEvent
 from kraya.demo import data
 from kraya.demo.management.commands.demo import format_logins
+from kraya.orders.models import Order
+from kraya.orders.services.ledger import ledger_check
 
 
 def run_demo(*args):
@@ -50,8 +52,9 @@ EXPECTED = {
     # One audit event per service call (an organisation and its Primary are one call):
     # 29 for people and firms; the catalogue's 6 categories, 15 template parameters,
     # 3 registered brands, 10 products, 10 offers, 6 approvals and 1 market price;
-    # the bid's draft and its publication (BID-1).
-    "audit_events": 82,
+    # the bid's draft and its publication (BID-1); three direct purchases
+    # (demand, funds, order: 9) moved along (6 + 4 + 0 steps).
+    "audit_events": 101,
 }
 
 
@@ -64,7 +67,7 @@ def loaded(db):
 def test_loads_the_demo_world_through_the_services(loaded):
     assert loaded.strip() == (
         "Demo data loaded: 13 buyer units, 19 users, 5 seller firms, 6 categories, 10 offers, "
-        "1 bids."
+        "1 bids, 3 orders."
     )
     assert counts() == EXPECTED
     state = BuyerUnit.objects.get(code="UP")
@@ -98,6 +101,10 @@ def test_loads_the_demo_world_through_the_services(loaded):
         "kashi.admin",
     ]
     assert audit.verify().ok
+    # Each role finds an order to act on (ORD-3, ORD-5, ORD-7).
+    statuses = dict(Order.objects.values_list("buyer_office__code", "status"))
+    assert statuses == {"UP-DGMH-LKO": "BILLED", "UP-PWD-LKO": "RECEIVED", "UP-DBE-ALG": "PLACED"}
+    assert ledger_check().ok
 
 
 def test_every_first_office_can_transact(loaded):
@@ -130,7 +137,7 @@ def test_a_half_loaded_database_is_completed(db):
     output = run_demo()
     assert output.strip() == (
         "Demo data loaded: 12 buyer units, 19 users, 5 seller firms, 5 categories, 10 offers, "
-        "1 bids."
+        "1 bids, 3 orders."
     )
     assert BuyerUnit.objects.get(code="UP") == state
     assert counts() == EXPECTED

@@ -578,3 +578,24 @@ def _logins() -> tuple[DemoLogin, ...]:
 
 # Every demo login: username, roles, and the organisation, office or firm.
 DEMO_LOGINS: tuple[DemoLogin, ...] = _logins()
+
+
+@dataclass(frozen=True)
+class DemoOrder:
+    """A direct purchase by a department's office, moved along fulfilment
+    (ORD-3..ORD-7) to `stop`, so each role finds something to do."""
+
+    department: str  # the department's code
+    offer_title: str
+    quantity: int
+    stop: str  # the order state the demo leaves it in
+
+
+DEMO_ORDERS: tuple[DemoOrder, ...] = (
+    # The Paying Authority of the Lucknow hospital has a bill to pay.
+    DemoOrder("UP-MH", "Digital blood pressure monitor, upper arm", 10, "BILLED"),
+    # The consignee of the PWD office has almirahs to certify (CRAC).
+    DemoOrder("UP-PWD", "Steel almirah with 4 shelves", 2, "RECEIVED"),
+    # Awadh Traders has an order of copier paper to accept.
+    DemoOrder("UP-BE", "A4 copier paper, 75 gsm, ream of 500 sheets", 100, "PLACED"),
+)

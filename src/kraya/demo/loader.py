@@ -18,11 +18,14 @@ from kraya.accounts import services as account_services
 from kraya.accounts.models import BuyerUnit, Membership, OrganisationType, Role, SellerFirm, User
 from kraya.bids.models import Bid
 from kraya.bids.services import publication
+from kraya.buying import services as buying
 from kraya.catalog import rules as catalog_rules
 from kraya.catalog import services as catalog_services
 from kraya.catalog.models import Brand, Category, Offer
 from kraya.core import clock
 from kraya.demo import data
+from kraya.orders.models import Order
+from kraya.orders.services import fulfilment
 
 
 @dataclass
@@ -259,7 +262,63 @@ def load_demo() -> LoadReport:
     for offer_spec in data.OFFERS:
         _offer(report, offer_spec, firms=firms, categories=categories)
     _bid(report, categories["office-furniture"])
+    for order_spec in data.DEMO_ORDERS:
+        _order(report, order_spec)
     return report
+
+
+def _order(report: LoadReport, spec: data.DemoOrder) -> None:
+    """A direct purchase placed through the buying services and moved along
+    by its seller and consignee through the orders' services (ORD-3..ORD-5)."""
+    department = next(d for d in data.DEPARTMENTS if d.code == spec.department)
+    office = BuyerUnit.objects.get(code=department.organisation.offices[0].code)
+    if Order.objects.filter(buyer_office=office).exists():
+        return
+    staff = {person.roles[0]: person.username for person in department.organisation.staff}
+    buyer, consignee, paying = (
+        User.objects.get(username=staff[role])
+        for role in (Role.BUYER, Role.CONSIGNEE, Role.PAYING_AUTHORITY)
+    )
+    offer = Offer.objects.select_related("seller_firm").get(product__title=spec.offer_title)
+    demand = buying.demand_create(
+        acting_user=buyer,
+        office=office,
+        consignee_id=consignee.pk,
+        lines=[buying.LineInput(offer.pk, spec.quantity)],
+        delivery_state=data.STATE.name,
+        delivery_pincode="226001",
+        delivery_address=f"{office.name}, {office.district}",
+    )
+    buying.funds_block(acting_user=paying, demand=demand)
+    [order] = buying.order_place(acting_user=buyer, demand=demand)
+    report.created["orders"] += 1
+    seller = Membership.objects.get(seller_firm=offer.seller_firm, role=Role.SELLER_ADMIN).user
+    steps = [
+        lambda: fulfilment.order_accept(order_id=order.pk, acting_user=seller),
+        lambda: fulfilment.order_dispatch(
+            order_id=order.pk,
+            acting_user=seller,
+            invoice_number=f"INV/{order.pk:04d}",
+            invoice_date=clock.today_ist(),
+            evidence="Delivered by the firm's own vehicle UP32 AB 1234",
+        ),
+        lambda: fulfilment.order_deliver(
+            order_id=order.pk, acting_user=seller, proof="Challan signed at the store"
+        ),
+        lambda: fulfilment.order_receive(order_id=order.pk, acting_user=consignee),
+        lambda: fulfilment.order_certify(
+            order_id=order.pk,
+            acting_user=consignee,
+            lines=[
+                fulfilment.CracLine(item.pk, item.quantity)
+                for item in Order.objects.get(pk=order.pk).items.all()
+            ],
+        ),
+    ]
+    for step in steps:
+        if Order.objects.get(pk=order.pk).status == spec.stop:
+            return
+        step()
 
 
 def _bid(report: LoadReport, category: Category) -> None:

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from kraya.orders import views
+from kraya.orders import rating_views
+from kraya.orders.views import actions, contract, detail
 
 app_name = "orders"
 urlpatterns = [
-    path("", views.order_list, name="orders"),
-    path("<str:number>/", views.order_detail, name="order"),
-    path("<str:number>/contract.pdf", views.contract_pdf, name="contract_pdf"),
+    # ORD-9: the rating pages (before the order pages, whose first segment is a number).
+    path("ratings/sellers/<int:firm_id>/", rating_views.seller_rating, name="seller_rating"),
+    path("ratings/offices/<int:office_id>/", rating_views.office_rating, name="office_rating"),
+    *detail.urlpatterns,
+    *contract.urlpatterns,
+    *actions.urlpatterns,
 ]

@@ -42,7 +42,8 @@ from kraya.catalog.models import Offer, Product
 from kraya.core import audit, clock
 from kraya.core.policy import policy_at
 from kraya.orders.models import Order, OrderItem
-from kraya.orders.tasks import contract_pdf_render_later, seller_notify_later
+from kraya.orders.services.fulfilment import acceptance_due_for, order_opened
+from kraya.orders.tasks import contract_pdf_render_later
 
 MAX_REFERENCE = 100
 
@@ -198,6 +199,7 @@ def _orders_of_firm(
     order = Order.objects.create(
         number=next_contract_number(on),
         placed_at=now,
+        acceptance_due_at=acceptance_due_for(now),
         buyer_office=bid.office,
         buyer=actor,
         consignee_id=bid.consignee_id,
@@ -250,7 +252,7 @@ def _orders_of_firm(
         },
     )
     contract_pdf_render_later(order.pk)
-    seller_notify_later(order.pk)
+    order_opened(order=order)
     return order
 
 

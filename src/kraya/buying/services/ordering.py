@@ -24,7 +24,8 @@ from kraya.core.money import format_rupees
 from kraya.core.policy import policy_at
 from kraya.orders import terms as general
 from kraya.orders.models import ContractCounter, Order, OrderItem
-from kraya.orders.tasks import contract_pdf_render_later, seller_notify_later
+from kraya.orders.services.fulfilment import acceptance_due_for, order_opened
+from kraya.orders.tasks import contract_pdf_render_later
 
 NEXT_NUMBER_SQL = (
     'INSERT INTO orders_contractcounter ("day", "last") VALUES (%s, 1) ON CONFLICT ("day") '
@@ -186,6 +187,7 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
         order = Order.objects.create(
             number=next_contract_number(on),
             placed_at=now,
+            acceptance_due_at=acceptance_due_for(now),
             buyer_office=demand.office,
             buyer=actor.user,
             consignee_id=demand.consignee_id,
@@ -225,6 +227,6 @@ def order_place(*, acting_user: Acting, demand: Demand) -> list[Order]:
             },
         )
         contract_pdf_render_later(order.pk)
-        seller_notify_later(order.pk)
+        order_opened(order=order)
         orders.append(order)
     return orders

@@ -130,6 +130,7 @@ def _hit(
             golden[name] = shown_value(parameter, specs[parameter.code], hindi=hindi)
         elif aligned:
             golden[name] = "—"
+    visible = may_see_seller(actor, int(row["seller_firm_id"]))
     return OfferHit(
         offer_id=int(row["offer_id"]),
         product_id=int(row["product_id"]),
@@ -145,15 +146,14 @@ def _hit(
         lead_time_days=int(row["lead_time_days"]),
         mii_class=row["mii_class"],
         gi_tag=row["gi_tag"],
-        seller_name=row["seller_name"]
-        if may_see_seller(actor, int(row["seller_firm_id"]))
-        else None,
+        seller_name=row["seller_name"] if visible else None,
         seller_state=row["seller_state"],
         segments=tuple(rules.segments_in(int(row["segment_bits"]))),
         price_flag=row["price_flag"],
         rating_hundredths=row["rating_hundredths"],
         golden=golden,
         golden_specs=dict(specs),
+        seller_firm_id=int(row["seller_firm_id"]) if visible else None,
     )
 
 

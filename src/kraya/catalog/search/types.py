@@ -65,6 +65,8 @@ class OfferHit:
     rating_hundredths: int | None
     golden: dict[str, str]
     golden_specs: dict[str, Any]
+    # ORD-9: links to the seller's rating; None, like `seller_name`, when hidden.
+    seller_firm_id: int | None = None
 
     @property
     def display_title(self) -> str:

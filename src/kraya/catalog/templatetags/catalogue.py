@@ -3,11 +3,13 @@
 {{ hit.title|hindi_or:hit.title_hi }}   the Hindi text on a Hindi page, when there is one
 {{ hit.mii_class|mii_label }}           Class-I local supplier
 {{ code|segment_label }}                Woman-owned
-{{ offers|join_ids }}                   1,2,3"""
+{{ offers|join_ids }}                   1,2,3
+{{ hit.rating_hundredths|out_of_five }}  4.3 (ORD-9's seller rating; "" when unrated)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -43,6 +45,14 @@ def segment_label(value: Any) -> Any:
 @register.filter
 def join_ids(values: Iterable[Any]) -> str:
     return ",".join(str(getattr(value, "offer_id", value)) for value in values)
+
+
+@register.filter
+def out_of_five(hundredths: Any) -> str:
+    """ORD-9: a rating stored in hundredths (430) as shown, one decimal ("4.3")."""
+    if hundredths is None or hundredths == "":
+        return ""
+    return str((Decimal(int(hundredths)) / 100).quantize(Decimal("0.1")))
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """Orders (DOMAIN §9): the contract made from a buying decision (ORD-1), its
 items, its PDF and the day counters behind contract numbers. Issue 7 adds
-acceptance, delivery, receipt certificates and payment to the same order.
+acceptance, delivery, receipt certificates and payment to the same order
+(`kraya.orders.models.fulfilment`, `kraya.orders.models.ledger`).
 
 The order keeps copies of what the contract says (titles, prices, parties'
 names are read from the rows it points to only for display): a contract does
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kraya.core import clock
+from kraya.orders.rules import states
 
 DIRECT = "DIRECT"
 L1 = "L1"
@@ -28,8 +30,29 @@ class Order(models.Model):
         BID = BID, _("Bid")
 
     class Status(models.TextChoices):
-        # ORD-3..7 (issue 7) add the states after placement.
-        PLACED = "PLACED", _("Placed, awaiting the seller")
+        # The state machine: `kraya.orders.rules.states`.
+        PLACED = states.PLACED, _("Placed, awaiting the seller")
+        ACCEPTED = states.ACCEPTED, _("Accepted by the seller")
+        DECLINED = states.DECLINED, _("Declined by the seller")
+        DISPATCHED = states.DISPATCHED, _("Dispatched")
+        DELIVERED = states.DELIVERED, _("Delivered, awaiting receipt")
+        RECEIVED = states.RECEIVED, _("Received (PRC issued)")
+        REPLACEMENT_DUE = states.REPLACEMENT_DUE, _("Rejected items to be replaced")
+        CERTIFIED = states.CERTIFIED, _("Accepted (CRAC issued)")
+        BILLED = states.BILLED, _("Billed, awaiting payment")
+        PAID = states.PAID, _("Paid")
+        CANCELLED = states.CANCELLED, _("Cancelled")
+
+    class Side(models.TextChoices):
+        BUYER = "BUYER", _("Buyer")
+        SELLER = "SELLER", _("Seller")
+        SYSTEM = "SYSTEM", _("System")
+
+    class Certification(models.TextChoices):
+        ISSUED = "ISSUED", _("Issued by the consignee")
+        DEEMED = "DEEMED", _("Deemed (no CRAC within the window)")
+        AUTOMATIC = "AUTOMATIC", _("Automatic (small direct purchase)")
+        LAPSED = "LAPSED", _("Closed when the replacement was not made")
 
     number = models.CharField(_("contract number"), max_length=24, unique=True)
     placed_at = models.DateTimeField(_("placed at"), default=clock.now)
@@ -86,6 +109,42 @@ class Order(models.Model):
     receipts_digest = models.CharField(_("receipts digest"), max_length=64)
     policy_version = models.CharField(_("policy version"), max_length=10)
 
+    # The clocks (ORD-3..ORD-7): each deadline as an instant, so the scheduler
+    # finds due orders with one indexed range scan, and both sides see it.
+    acceptance_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # ORD-4: LD counts from this date; a buyer's extension without LD moves it.
+    ld_due_on = models.DateField(_("LD counted from"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # ORD-5: the first PRC; the CRAC window runs from the latest one.
+    received_at = models.DateTimeField(_("received at (PRC)"), null=True, blank=True)
+    crac_due_at = models.DateTimeField(_("CRAC due by"), null=True, blank=True)
+    auto_crac_at = models.DateTimeField(_("automatic CRAC at"), null=True, blank=True)
+    replacement_due_at = models.DateTimeField(_("replace by"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("CRAC at"), null=True, blank=True)
+    certification = models.CharField(
+        _("CRAC"), max_length=10, choices=Certification.choices, blank=True
+    )
+    payment_last_day = models.DateField(_("pay by"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("declined or cancelled at"), null=True, blank=True)
+    closed_by_side = models.CharField(
+        _("declined or cancelled by"), max_length=8, choices=Side.choices, blank=True
+    )
+    close_reason = models.TextField(_("reason for declining or cancelling"), blank=True)
+    # ORD-8, charged to the seller on acceptance.
+    transaction_charge_paise = models.PositiveBigIntegerField(
+        _("transaction charge (paise)"), default=0
+    )
+    # ORD-5: no automatic CRAC while an incident is open; kept by the
+    # incidents app, which orders must not import (DESIGN: apps depend downward).
+    has_open_incident = models.BooleanField(_("incident open"), default=False)
+    # The clock's last reminder (its kind) and last escalation, so each is sent
+    # once (`kraya.orders.services.clock`).
+    last_reminder = models.CharField(_("last reminder"), max_length=40, blank=True)
+    escalated_on = models.DateField(_("last escalated on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
@@ -93,6 +152,12 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["buyer_office", "placed_at"]),
             models.Index(fields=["seller_firm", "placed_at"]),
+            # The scheduler's scans (`kraya.orders.services.clock`).
+            models.Index(fields=["status", "acceptance_due_at"], name="order_due_acceptance"),
+            models.Index(fields=["status", "crac_due_at"], name="order_due_crac"),
+            models.Index(fields=["status", "auto_crac_at"], name="order_due_auto_crac"),
+            models.Index(fields=["status", "replacement_due_at"], name="order_due_replacement"),
+            models.Index(fields=["status", "payment_last_day"], name="order_due_payment"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_paise__gt=0), name="order_total_positive"),

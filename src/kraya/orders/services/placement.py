@@ -1,5 +1,6 @@
 """What follows an order's placement, in the background: the contract PDF of
-record (ORD-1) with its SHA-256 in the audit log, and the seller's notice.
+record (ORD-1) with its SHA-256 in the audit log. (The seller hears of the
+order through the notifications outbox: `fulfilment.order_opened`.)
 
 Both run after the order commits (`kraya.orders.tasks`): Celery in
 production, a thread in the embedded mode. Each is idempotent: a PDF already
@@ -9,16 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext
 
-from kraya.accounts.models import Membership, Role
+from kraya.accounts.models import Role
 from kraya.core import audit, clock
-from kraya.core.display import format_ist
-from kraya.core.money import format_rupees
 from kraya.orders.documents import (
     BilingualText,
     Clause,
@@ -158,27 +154,3 @@ def contract_pdf_render(*, order_id: int) -> ContractPdf:
     except IntegrityError:  # rendered by a concurrent retry of the same task
         return ContractPdf.objects.get(order_id=order_id)
     return pdf
-
-
-def seller_notify(*, order_id: int) -> int:
-    """Tell the seller firm's admin and fulfilment users of a new order, each
-    in their own language; returns how many were told."""
-    order = Order.objects.select_related("buyer_office", "seller_firm").get(pk=order_id)
-    memberships = Membership.objects.select_related("user").filter(
-        seller_firm_id=order.seller_firm_id, role__in=NOTIFIED_ROLES, is_active=True
-    )
-    users = {m.user.pk: m.user for m in memberships if m.user.email and m.user.is_active}
-    for user in users.values():
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            subject = gettext("New order %(number)s on Kraya") % {"number": order.number}
-            body = gettext(
-                "%(office)s has placed order %(number)s for %(total)s on %(placed)s.\n"
-                "Accept or decline it on Kraya within the time the contract states."
-            ) % {
-                "office": order.buyer_office.display_name,
-                "number": order.number,
-                "total": format_rupees(order.total_paise),
-                "placed": format_ist(order.placed_at),
-            }
-        send_mail(subject, body, None, [user.email])
-    return len(users)

@@ -1,30 +1,24 @@
-"""The order pages (ORD-1): the contract with its parties, items, terms and
-the decision receipts that made it, its PDF of record, and the list of the
-actor's orders. Who may see an order is decided by `selectors.order_get`
-(other organisations and firms get a 404).
-
-Orders sit below buying (DESIGN), so the receipts are shown from their own
-fields (kind, rule ids, policy version), not through buying's wording."""
+"""The contract (ORD-1): its terms and the decision receipts that made it, as
+the order page shows them, and its PDF of record. Orders sit below buying
+(DESIGN), so the receipts are shown from their own fields (kind, rule ids,
+policy version), not through buying's wording."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_date
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import URLPattern, path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kraya.accounts.middleware import signed_in_actor
-from kraya.core.display import babel_locale, language_base
+from kraya.core.display import language_base
 from kraya.core.pages import member_page
 from kraya.orders import selectors
 from kraya.orders.models import Order
-
-ORDERS_PER_PAGE = 30
 
 RECEIPT_KINDS: dict[str, Any] = {
     "buying.mode": _("Buying mode by the demand's value"),
@@ -60,7 +54,7 @@ def _in_language(text: dict[str, str], hindi: bool) -> str:
     return (text.get("hi") if hindi else "") or text.get("en", "")
 
 
-def _terms(order: Order) -> list[TermRow]:
+def terms(order: Order) -> list[TermRow]:
     hindi = language_base(get_language()) == "hi"
     return [
         TermRow(
@@ -72,7 +66,7 @@ def _terms(order: Order) -> list[TermRow]:
     ]
 
 
-def _receipts(order: Order) -> list[ReceiptRow]:
+def receipts(order: Order) -> list[ReceiptRow]:
     rows = []
     for receipt in order.receipts:
         versions = dict.fromkeys(
@@ -86,25 +80,6 @@ def _receipts(order: Order) -> list[ReceiptRow]:
             )
         )
     return rows
-
-
-@member_page
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    actor = signed_in_actor(request)
-    order = selectors.order_get(actor=actor, number=number)
-    office = order.buyer_office
-    context = {
-        "order": order,
-        "organisation": office.organisation or office,
-        "items": list(order.items.all()),
-        "terms": _terms(order),
-        "receipts": _receipts(order),
-        "pdf": selectors.contract_pdf_of(order),
-        "due_on": format_date(
-            order.delivery_due_on, "d MMMM y", locale=babel_locale(get_language())
-        ),
-    }
-    return render(request, "orders/order.html", context)
 
 
 @member_page
@@ -125,10 +100,6 @@ def contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
-@member_page
-def order_list(request: HttpRequest) -> HttpResponse:
-    """The orders of the actor's buyer offices and seller firms."""
-    actor = signed_in_actor(request)
-    rows = selectors.orders_for(actor=actor).order_by("-placed_at", "-id")
-    page = Paginator(rows, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "orders/orders.html", {"page": page})
+urlpatterns: list[URLPattern] = [
+    path("<str:number>/contract.pdf", contract_pdf, name="contract_pdf"),
+]
