@@ -4,6 +4,8 @@ invariants the database can enforce."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -120,6 +122,10 @@ class SellerFirm(models.Model):
     district = models.CharField(_("district"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
+    # INC-2: set only by `kraya.incidents` (a decided suspension or debarment,
+    # cleared when an appeal overturns it); read at the moment of use.
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    debarred_until = models.DateTimeField(_("debarred until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("seller firm")
@@ -128,6 +134,15 @@ class SellerFirm(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_barred(self, at: dt.datetime | None = None) -> bool:
+        """INC-2: suspended or debarred at `at` (now when None): the firm may
+        not bid and its offers are not listed."""
+        moment = at or clock.now()
+        return any(
+            until is not None and until > moment
+            for until in (self.suspended_until, self.debarred_until)
+        )
 
 
 class Role(models.TextChoices):

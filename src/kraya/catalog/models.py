@@ -296,6 +296,7 @@ class Offer(models.Model):
             self.status == rules.PUBLISHED
             and self.product.status == rules.PUBLISHED
             and self.seller_firm.is_active
+            and not self.seller_firm.is_barred()  # INC-2: suspended or debarred
         )
 
 

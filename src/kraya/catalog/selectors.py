@@ -26,6 +26,7 @@ from kraya.catalog.models import (
     Product,
     SpecParameter,
 )
+from kraya.core import clock
 from kraya.core.errors import NotFound, PermissionDenied
 from kraya.sellers.selectors import seller_segments
 
@@ -34,13 +35,20 @@ PRICE_HISTORY_LIMIT = 50
 
 def listed_q(prefix: str = "") -> Q:
     """An offer buyers can see: it and its product are published and its firm
-    is active. `prefix` reaches offers through a relation ("offers__")."""
-    return Q(
-        **{
-            f"{prefix}status": rules.PUBLISHED,
-            f"{prefix}product__status": rules.PUBLISHED,
-            f"{prefix}seller_firm__is_active": True,
-        }
+    is active and not barred now (INC-2: suspended or debarred by an incident
+    decision). `prefix` reaches offers through a relation ("offers__")."""
+    now = clock.now()
+    firm = f"{prefix}seller_firm__"
+    return (
+        Q(
+            **{
+                f"{prefix}status": rules.PUBLISHED,
+                f"{prefix}product__status": rules.PUBLISHED,
+                f"{firm}is_active": True,
+            }
+        )
+        & ~Q(**{f"{firm}suspended_until__gt": now})
+        & ~Q(**{f"{firm}debarred_until__gt": now})
     )
 
 

@@ -41,6 +41,7 @@ from kraya.bids.services._common import (
 from kraya.bids.services.transitions import bid_locked
 from kraya.catalog.models import Offer
 from kraya.core import audit, clock
+from kraya.core.display import format_ist
 from kraya.core.errors import NotFound, ValidationFailed
 from kraya.core.money import format_rupees
 from kraya.core.policy import Policy
@@ -57,6 +58,9 @@ MESSAGES.update(
             "Your firm withdrew its submission to this bid; it cannot submit again."
         ),
         "bids.no_submission": _("Your firm has no submission to this bid."),
+        "bids.seller_barred": _(
+            "Your firm is suspended or debarred (INC-2) and cannot submit bids until %(until)s."
+        ),
         "bids.already_withdrawn": _("This submission is already withdrawn."),
         "bids.withdrawal_after_end": _(
             "This bid has ended: a submission can no longer be withdrawn. Withdrawing after "
@@ -517,6 +521,15 @@ def _emd(
 # --- the services --------------------------------------------------------------------------------
 
 
+def _check_not_barred(firm: SellerFirm, now: Any) -> None:
+    """INC-2: a suspended or debarred firm may not bid (read from the row, so
+    a bar decided a moment ago counts)."""
+    fresh = SellerFirm.objects.only("suspended_until", "debarred_until").get(pk=firm.pk)
+    if fresh.is_barred(now):
+        until = max(d for d in (fresh.suspended_until, fresh.debarred_until) if d and d > now)
+        raise conflict("bids.seller_barred", until=format_ist(until))
+
+
 def _open_bid(acting_user: Any, bid: Bid) -> tuple[Any, SellerFirm, Bid]:
     actor, firm = require_bidding_seller(acting_user)
     if not may_see_bid(actor, bid):
@@ -564,6 +577,7 @@ def submission_submit(
             raise conflict("bids.wrong_state", status=bid.get_status_display())
         if now >= bid.end_at:
             raise conflict("bids.submission_closed")
+        _check_not_barred(firm, now)
         existing = Submission.objects.select_for_update().filter(bid=bid, seller_firm=firm).first()
         if existing is not None and existing.status == Submission.Status.WITHDRAWN:
             raise conflict("bids.submission_withdrawn")

@@ -13,8 +13,10 @@ catalogue's tables), never row by row in Python:
   the vocabulary, and analyses the table (1.5 million offers in minutes).
 
 Listed = the offer and its product are PUBLISHED and its seller firm is
-active. Seller segments are the firm's *verified* social categories only
-(KYC-3): a tag buyers filter on must rest on checked evidence.
+active and not barred at indexing time (INC-2; `kraya.incidents`
+re-indexes a firm's offers when a bar starts, ends or is lifted). Seller
+segments are the firm's *verified* social categories only (KYC-3): a tag
+buyers filter on must rest on checked evidence.
 
 The vocabulary: on PostgreSQL the `SearchWord` table (every lexeme of the
 index with its document count, from `ts_stat`); `offers_changed` adds new
@@ -29,11 +31,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 
+from kraya.catalog.models import Offer
 from kraya.catalog.search import rules
 from kraya.catalog.search.models import OfferDocument
 from kraya.core import clock
@@ -181,7 +186,9 @@ JOIN catalog_category c ON c.id = p.category_id
 JOIN tree t ON t.id = c.id
 JOIN accounts_sellerfirm f ON f.id = o.seller_firm_id
 LEFT JOIN firm_segments fs ON fs.firm_id = f.id
-WHERE o.status = 'PUBLISHED' AND p.status = 'PUBLISHED' AND f.is_active{where}
+WHERE o.status = 'PUBLISHED' AND p.status = 'PUBLISHED' AND f.is_active
+    AND (f.suspended_until IS NULL OR f.suspended_until <= %s)
+    AND (f.debarred_until IS NULL OR f.debarred_until <= %s){where}
 """
 
 
@@ -198,7 +205,8 @@ def _insert(cursor: Any, *, ids: list[int] | None, clustered: bool = False) -> i
     columns = ", ".join(_DOCUMENT_COLUMNS)
     now = clock.now()
     if vendor == "postgresql":
-        params: list[Any] = [now] + ([ids] if ids is not None else [])
+        # indexed_at, then INC-2's "not barred at" twice, then the ids.
+        params: list[Any] = [now, now, now] + ([ids] if ids is not None else [])
         cursor.execute(
             f"INSERT INTO {DOCUMENT_TABLE} ({columns}, search_vector) "
             f"SELECT {columns}, setweight(to_tsvector('simple', search_title), 'A')"
@@ -212,7 +220,8 @@ def _insert(cursor: Any, *, ids: list[int] | None, clustered: bool = False) -> i
             params,
         )
         return int(cursor.rowcount)
-    params = [now] + ([json.dumps(ids)] if ids is not None else [])
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [now, at, at] + ([json.dumps(ids)] if ids is not None else [])
     cursor.execute(
         f"INSERT INTO {DOCUMENT_TABLE} ({columns}) SELECT {columns} FROM ({source}) s", params
     )
@@ -301,6 +310,47 @@ def rebuild() -> int:
         cursor.execute("ANALYZE catalog_search_searchword")
     _forget_counts()
     return count
+
+
+def seller_ratings_set(
+    *, hundredths_by_firm: Mapping[int, int | None], rated_firms: Any = None
+) -> int:
+    """ORD-9: copy each seller firm's rating (hundredths of a point out of 5,
+    or None) onto its offers and their documents, so the rating sort reads
+    its index (`search_doc_rating`) and a re-index keeps the value. Offers of
+    a firm not among `rated_firms` (a query of firm ids, when given) lose any
+    rating they had. Set-based: one UPDATE per distinct rating and chunk of
+    firms (a 0-5 scale with one decimal has at most 51 values), not one per
+    firm. Returns how many documents changed."""
+    firms_by_value: dict[int | None, list[int]] = defaultdict(list)
+    for firm_id, hundredths in sorted(hundredths_by_firm.items()):
+        firms_by_value[hundredths].append(firm_id)
+    changed = 0
+    with transaction.atomic():
+        for value, firm_ids in firms_by_value.items():
+            for start in range(0, len(firm_ids), _CHUNK):
+                chunk = firm_ids[start : start + _CHUNK]
+                stale = (
+                    Q(rating_hundredths__isnull=False)
+                    if value is None
+                    else ~Q(rating_hundredths=value)
+                )
+                Offer.objects.filter(stale, seller_firm_id__in=chunk).update(
+                    rating_hundredths=value
+                )
+                changed += OfferDocument.objects.filter(stale, seller_firm_id__in=chunk).update(
+                    rating_hundredths=value
+                )
+        if rated_firms is not None:
+            Offer.objects.filter(rating_hundredths__isnull=False).exclude(
+                seller_firm_id__in=rated_firms
+            ).update(rating_hundredths=None)
+            changed += (
+                OfferDocument.objects.filter(rating_hundredths__isnull=False)
+                .exclude(seller_firm_id__in=rated_firms)
+                .update(rating_hundredths=None)
+            )
+    return changed
 
 
 def _forget_counts() -> None:

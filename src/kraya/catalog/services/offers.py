@@ -301,6 +301,30 @@ def offer_withdraw(*, acting_user: Acting, offer: Offer) -> Offer:
     return locked
 
 
+@transaction.atomic
+def offer_remove(*, acting_user: Acting | None, offer: Offer, reason: str) -> Offer | None:
+    """INC-2 catalogue removal: an operator (or the system, for an incident's
+    decided action) withdraws an open offer with a reason. Returns None when
+    the offer was no longer open (nothing to remove)."""
+    actor = operator_or_system(acting_user)
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    target = rules.OFFER_TRANSITIONS.get((locked.status, "withdraw"))
+    if target is None:
+        return None
+    previous = locked.status
+    locked.status = target
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor.user if actor else None,
+        action="catalog.offer.removed",
+        target=locked,
+        payload={"from": previous, "reason": reason},
+    )
+    reindex_on_commit([locked.pk])
+    return locked
+
+
 def reflag_offers(offers: Iterable[Offer], *, now: dt.datetime) -> list[int]:
     """Judge these offers' prices again (CAT-4); returns the ids whose flag
     or reference changed (already saved)."""
