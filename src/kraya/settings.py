@@ -76,9 +76,15 @@ INSTALLED_APPS = [
     "kraya.orders",
     "kraya.buying",
     "kraya.bids",
+    "kraya.incidents",
+    "kraya.notifications",
     "kraya.outreach",
     "kraya.web",
     "kraya.demo",
+    "kraya.insights",  # OPEN-2 public statistics and their rollups
+    "kraya.insights.redflags",  # OPEN-4 integrity red flags (own label and migrations)
+    "kraya.insights.compliance",  # OPEN-3 compliance dashboards (own label and migrations)
+    "kraya.opendata",  # OPEN-1: OCDS releases and records (nothing imports it)
 ]
 
 MIDDLEWARE = [
@@ -229,11 +235,42 @@ CELERY_TASK_ACKS_LATE = True
 # The bid clock (BID-4 end and extension, openings, RA-3 auction ends, §7
 # settling): Celery beat sends it every minute in production; the embedded
 # server runs it on a scheduler thread every KRAYA_BIDS_TICK_SECONDS
-# (`kraya.bids.tasks`); `kraya bids_tick` runs it once.
+# (`kraya.core.scheduler`, every entry below); `kraya bids_tick` runs it once.
 CELERY_BEAT_SCHEDULE = {
     "bids-tick": {"task": "kraya.bids.tick", "schedule": 60.0},
+    "incidents-tick": {"task": "kraya.incidents.tick", "schedule": 300.0},  # INC-1
+    # ORD-3..ORD-7: auto-cancellation, deemed/automatic CRAC, interest, reminders.
+    "orders-tick": {"task": "kraya.orders.tick", "schedule": 60.0},
+    # OPEN-5: seal each IST day of the audit log once it ends.
+    "audit-checkpoints": {"task": "kraya.core.audit_checkpoints", "schedule": 3600.0},
+    # The transactional outbox's safety net (each commit that emits also nudges it).
+    "outbox-dispatch": {"task": "kraya.core.outbox_dispatch", "schedule": 10.0},
+    # ORD-9: seller and buyer ratings, and the rating search sorts on.
+    "orders-ratings-refresh": {"task": "kraya.orders.ratings_refresh", "schedule": 3600.0},
+    # OPEN-2: the statistics rollups, from the orders changed since the last run.
+    "insights-refresh": {"task": "kraya.insights.refresh", "schedule": 60.0},
+    # OPEN-4: the integrity red flags, nightly (idempotent; `kraya redflags compute`).
+    "redflags-nightly": {"task": "kraya.insights.redflags_compute", "schedule": 86400.0},
+    # OPEN-3: the compliance payment-delay rollup (`kraya compliance refresh`).
+    "compliance-refresh": {"task": "kraya.insights.compliance_refresh", "schedule": 3600.0},
+    # OPEN-1: the OCDS publisher reads the audit log after its watermark.
+    "opendata-publish": {"task": "kraya.opendata.publish", "schedule": 60.0},
 }
 KRAYA_BIDS_TICK_SECONDS = int(os.environ.get("KRAYA_BIDS_TICK_SECONDS", "60"))
+# The embedded scheduler (`kraya.core.scheduler`, script/server without Redis)
+# runs every CELERY_BEAT_SCHEDULE entry in-process at the entry's interval;
+# KRAYA_SCHEDULER_SECONDS="bids-tick=30,outbox-dispatch=5" overrides intervals
+# by entry name there, and KRAYA_BIDS_TICK_SECONDS still sets bids-tick's.
+KRAYA_SCHEDULER_SECONDS: dict[str, float] = {
+    name.strip(): float(seconds)
+    for name, _, seconds in (
+        part.partition("=")
+        for part in os.environ.get("KRAYA_SCHEDULER_SECONDS", "").split(",")
+        if "=" in part
+    )
+}
+if "KRAYA_BIDS_TICK_SECONDS" in os.environ:
+    KRAYA_SCHEDULER_SECONDS.setdefault("bids-tick", float(KRAYA_BIDS_TICK_SECONDS))
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
@@ -264,6 +301,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kraya <no-reply@kraya
 
 # Open data (issue 8 uses it): the OCDS ocid prefix registered for this deployment.
 KRAYA_OCID_PREFIX = os.environ.get("KRAYA_OCID_PREFIX", "ocds-kraya00")
+# OPEN-1: the OCDS feed serves releases up to the publisher's watermark of
+# this many seconds ago (`kraya.opendata.services.publish` says why).
+KRAYA_OCDS_FEED_DELAY_SECONDS = float(os.environ.get("KRAYA_OCDS_FEED_DELAY_SECONDS", "2"))
 # BID-5 sealing (kraya.bids.sealing): the master key pair that wraps every
 # bid's private keys. Only processes that open bids (the scheduler's workers)
 # need KRAYA_SEAL_PRIVATE_KEY; web processes can run with the public half

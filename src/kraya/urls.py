@@ -14,6 +14,12 @@ urlpatterns = [
     path("buying/", include("kraya.buying.urls")),
     path("orders/", include("kraya.orders.urls")),
     path("bids/", include("kraya.bids.urls")),
+    path("incidents/", include("kraya.incidents.urls")),  # INC-1, INC-2
+    path("inbox/", include("kraya.notifications.urls")),
+    path("open-data/", include("kraya.opendata.urls")),  # OPEN-1
+    path("statistics/", include("kraya.insights.urls")),  # OPEN-2, public
+    path("compliance/", include("kraya.insights.compliance.views")),  # OPEN-3, officials
+    path("transparency/red-flags/", include("kraya.insights.redflags.views")),  # OPEN-4
     path("operator/", admin.site.urls),
     path("", include("kraya.web.urls")),
 ]

@@ -126,9 +126,35 @@ def _status(anonymous: int, other: int, wrong: int, right: int) -> dict[str, int
     return dict(zip(PERSONAS, (anonymous, other, wrong, right), strict=True))
 
 
+def _buyers_notification(world: World) -> str:
+    """A notification of the buyer's (the right persona): others get 404."""
+    from kraya.notifications.models import Notification
+
+    note = Notification.objects.create(
+        user=world.buyer, kind="orders.accepted", key="matrix", subject="s", body="b"
+    )
+    return f"/notifications/{note.pk}/read"
+
+
 MATRIX: list[Row] = [
     Row("GET", "/health", lambda w: "/health", _status(200, 200, 200, 200)),
     Row("GET", "/policy", lambda w: "/policy", _status(200, 200, 200, 200)),
+    # OPEN-5: the sealed days and inclusion proofs are public (no event here: 404).
+    Row("GET", "/audit/checkpoints", lambda w: "/audit/checkpoints", _status(200, 200, 200, 200)),
+    Row(
+        "GET",
+        "/audit/proof",
+        lambda w: "/audit/proof?event_hash=" + "ab" * 32,
+        _status(404, 404, 404, 404),
+    ),
+    # Each person's own inbox; another's notification is 404.
+    Row("GET", "/notifications", lambda w: "/notifications", _status(401, 200, 200, 200)),
+    Row(
+        "POST",
+        "/notifications/{notification_id}/read",
+        _buyers_notification,
+        _status(401, 404, 404, 200),
+    ),
     Row("GET", "/accounts/me", lambda w: "/accounts/me", _status(401, 200, 200, 200)),
     Row(
         "PATCH",
@@ -713,6 +739,8 @@ MATRICES_ELSEWHERE = {
     "/buying": "tests/buying/test_api.py",
     "/orders": "tests/orders/test_api.py",
     "/bids": "tests/bids/test_authorization_coverage.py",
+    "/incidents": "tests/incidents/test_api.py",
+    "/ocds": "tests/opendata/test_authorization.py",
 }
 
 

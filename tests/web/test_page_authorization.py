@@ -157,6 +157,26 @@ def _order(world: World) -> dict[str, Any]:
     return {"number": order.number}
 
 
+# Fulfilment (issue 7): an accepted order dispatched with its invoice file.
+def _invoice(world: World) -> dict[str, Any]:
+    from kraya.core import clock
+    from kraya.orders.models import Order
+    from kraya.orders.services import fulfilment
+
+    number = _order(world)["number"]
+    order = Order.objects.get(number=number)
+    fulfilment.order_accept(order_id=order.pk, acting_user=world.seller_admin)
+    fulfilment.order_dispatch(
+        order_id=order.pk,
+        acting_user=world.seller_admin,
+        invoice_number="INV-1",
+        invoice_date=clock.today_ist(),
+        evidence="Docket 1",
+        invoice_file=fulfilment.InvoiceFile("inv.pdf", "application/pdf", b"%PDF-1.4"),
+    )
+    return {"number": number, "round_number": 1}
+
+
 @dataclass(frozen=True)
 class Page:
     """One page: who may see it (`right`), who lacks the role in the same
@@ -306,10 +326,50 @@ MATRIX = [
         accepts_post=False,
         html=False,
     ),
+    # Fulfilment (issue 7, ORD-3..ORD-7): one page per action, for its person
+    # only (the same order, placed: a page in another state says so, 200).
+    Page("orders:accept", _order, "seller_admin", "seller_catalogue", "other_seller_admin"),
+    Page("orders:decline", _order, "seller_admin", "seller_catalogue", "other_seller_admin"),
+    Page("orders:dispatch", _order, "seller_admin", "seller_catalogue", "other_seller_admin"),
+    Page("orders:deliver", _order, "seller_admin", "seller_catalogue", "other_seller_admin"),
+    Page("orders:receive", _order, "consignee", "buyer", "other_buyer"),
+    Page("orders:certify", _order, "consignee", "buyer", "other_buyer"),
+    Page("orders:extend", _order, "buyer", "consignee", "other_seller_admin"),
+    Page("orders:cancel", _order, "buyer", "consignee", "other_seller_admin"),
+    Page("orders:pay", _order, "paying_authority", "buyer", "other_primary"),
+    Page(
+        "orders:invoice",
+        _invoice,
+        right="consignee",
+        other="other_seller_admin",
+        accepts_post=False,
+        html=False,
+    ),
+]
+
+# ORD-9: a seller firm's rating (any signed-in person) and a buyer office's
+# (its organisation, sellers and operators; another organisation gets 404).
+MATRIX += [
+    Page("orders:seller_rating", _firm, right="buyer", accepts_post=False),
+    Page(
+        "orders:office_rating",
+        lambda world: {"office_id": world.office.pk},
+        right="consignee",
+        other="other_buyer",
+        accepts_post=False,
+    ),
 ]
 
 # Pages anyone may see, signed in or not.
 PUBLIC: dict[str, Kwargs] = {
+    # OPEN-2: the public statistics; OPEN-1: the open-data page and export.
+    **{
+        f"insights:{name}": _none
+        for name in ("overview", "orders", "places", "departments", "categories", "sellers")
+    },
+    "insights:buyers": _none,
+    "opendata:index": _none,
+    "opendata:export": _none,
     "web:home": _none,
     "web:about": _none,
     "accounts:login": _none,
@@ -335,8 +395,13 @@ PUBLIC: dict[str, Kwargs] = {
 PUBLIC_POST_ONLY = {"set_language", "accounts:logout"}
 # Namespaces with their own matrix: the JSON API (tests/api) and Django's
 # admin, mounted as the operator pages (staff only, Django's own checks).
-# The bid pages have theirs in tests/bids (test_authorization_coverage.py).
-OWN_MATRIX_NAMESPACES = {"api", "admin", "bids"}
+# The bid pages have theirs in tests/bids (test_authorization_coverage.py);
+# the inbox, every signed-in person's own, in tests/notifications.
+# The incident pages have theirs in tests/incidents (test_coverage.py).
+OWN_MATRIX_NAMESPACES = {"api", "admin", "bids", "notifications", "incidents"}
+# The compliance dashboards (OPEN-3) and red flags (OPEN-4): tests/insights
+# (test_compliance.py, test_redflags.py).
+OWN_MATRIX_NAMESPACES |= {"compliance", "redflags"}
 
 
 def _signed_in(world: World, who: str) -> Client:

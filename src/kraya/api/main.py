@@ -146,8 +146,12 @@ api.add_router("/sellers", "kraya.sellers.api.router")
 api.add_router("/sellers/imports", "kraya.sellers.bulk.api.router")  # KYC-5 bulk
 api.add_router("/outreach", "kraya.outreach.api.router")
 api.add_router("/policy", "kraya.core.api.router")
+api.add_router("/audit", "kraya.core.audit_api.router")  # OPEN-5
 api.add_router("/catalog", "kraya.catalog.api.router")  # CAT-1..4
 api.add_router("/search", "kraya.catalog.search.api.router")  # CAT-5
 api.add_router("/buying", "kraya.buying.api.router")  # MODE-1..6, ORD-2
 api.add_router("/orders", "kraya.orders.api.router")  # ORD-1
 api.add_router("/bids", "kraya.bids.api.router")  # BID-1..8, MSE/MII/PREF, RA-1..4
+api.add_router("/incidents", "kraya.incidents.api.router")  # INC-1, INC-2
+api.add_router("/notifications", "kraya.notifications.api.router")  # issue 7: the inbox
+api.add_router("/ocds", "kraya.opendata.api.router")  # OPEN-1: OCDS open data, public

@@ -21,6 +21,7 @@ from kraya.core.policy.sections import (
     BuyingModes,
     Catalogue,
     Incidents,
+    Integrity,
     Kyc,
     Mii,
     Mse,
@@ -62,6 +63,7 @@ class Policy:
     revenue: Revenue
     incidents: Incidents
     catalogue: Catalogue
+    integrity: Integrity  # OPEN-4
 
     def sections(self) -> dict[str, SectionVersion]:
         return {name: getattr(self, name) for name in SECTIONS}

@@ -248,6 +248,30 @@ class BuyerRatingWeights(_Strict):
         return self
 
 
+class SellerRatingWeights(_Strict):
+    """ORD-9 names the seller's rating components but not their weights: the
+    policy file gives them (provisional) and they must make 100%."""
+
+    reliability_percent: Percent
+    delivery_quality_percent: Percent
+    timeliness_percent: Percent
+    catalogue_percent: Percent
+    incidents_percent: Percent
+
+    @model_validator(mode="after")
+    def _whole(self) -> SellerRatingWeights:
+        total = (
+            self.reliability_percent
+            + self.delivery_quality_percent
+            + self.timeliness_percent
+            + self.catalogue_percent
+            + self.incidents_percent
+        )
+        if total != 100:
+            raise ValueError(f"seller rating weights add up to {total}%, not 100%")
+        return self
+
+
 class Orders(SectionVersion):
     title = "Orders, delivery and payment"
     rules = ("ORD-3", "ORD-4", "ORD-5", "ORD-6", "ORD-7", "ORD-9")
@@ -264,6 +288,12 @@ class Orders(SectionVersion):
     late_payment_interest_percent_per_month: Percent
     interest_days_per_month: Positive
     buyer_rating_weights: BuyerRatingWeights  # ORD-9
+    # ORD-9 (provisional: the sources give no seller weights nor these numbers).
+    seller_rating_weights: SellerRatingWeights
+    rating_window_days: Positive  # events of the last N days count
+    rating_minimum_orders: Positive  # below this, "not enough data"
+    rating_incident_deduction_percent: Percent  # per incident decided against a firm
+    order_placement_days: Positive  # a purchase decision is ordered within N days
 
 
 class Revenue(SectionVersion):
@@ -295,6 +325,11 @@ class Incidents(SectionVersion):
     show_cause_reply_days: Positive
     suspension_days_default: Positive  # INC-2
     severity_actions: IncidentActions
+    appeal_days: Positive  # INC-2 (provisional): the one appeal's window
+    # ORD-3 silence "counts against the seller": this many auto-cancelled
+    # orders within the window raise a system incident (provisional).
+    auto_cancel_incident_threshold: Positive
+    auto_cancel_window_days: Positive
 
 
 class Catalogue(SectionVersion):
@@ -305,6 +340,36 @@ class Catalogue(SectionVersion):
     price_flag_above_reference_percent: Percent
     # CAT-4: transaction prices older than this many days are not "recent".
     reference_window_days: Positive
+
+
+class Integrity(SectionVersion):
+    """OPEN-4: the thresholds of the nightly integrity red flags. The sources
+    name the red flags but give no numbers: every value is provisional."""
+
+    title = "Integrity red flags"
+    rules = ("OPEN-4",)
+
+    # Each nightly run re-examines the processes of the last N days (older
+    # flags stay as they were computed).
+    lookback_days: Positive
+    # A bid whose publication-to-end period is shorter than this is flagged
+    # (BID-1's default minimum is 10 days).
+    short_bid_period_days: Positive
+    # The same buyer office placing more than N orders with the same seller
+    # firm within the window.
+    repeated_winner_max_orders: Positive
+    repeated_winner_window_days: Positive
+    # Different sellers quoting exactly the same price in one lot: this many or more.
+    identical_price_min_sellers: Annotated[int, Field(ge=2)]
+    # A buyer-side and a seller-side user signing in from the same IP within
+    # N hours, when the office and the firm did business within the window.
+    shared_ip_window_hours: Positive
+    shared_ip_business_days: Positive
+    # An order's unit price more than this above the median of the same
+    # product's earlier orders in the window, with at least N of them.
+    price_above_past_percent: Percent
+    price_history_days: Positive
+    price_history_min_orders: Positive
 
 
 # File stem → section type; `Policy` has one attribute per entry.
@@ -320,4 +385,5 @@ SECTIONS: dict[str, type[SectionVersion]] = {
     "revenue": Revenue,
     "incidents": Incidents,
     "catalogue": Catalogue,
+    "integrity": Integrity,  # OPEN-4
 }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kraya.catalog.synthetic import loader
+from kraya.insights import synthetic as order_history
 
 
 class Command(BaseCommand):
@@ -21,6 +22,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--offers", type=int, default=0, help="How many offers (e.g. 1500000).")
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=0,
+            help="Add N orders of history (issue 8; seeds a catalogue first when none).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
             "--categories",
@@ -46,6 +53,10 @@ class Command(BaseCommand):
                 "Use KRAYA_EMBEDDED=1 or --allow-production."
             )
         offers: int = options["offers"]
+        if options["orders"]:
+            self._orders(options["orders"], options["seed"])
+            if offers == 0:
+                return
         if offers < 0 or (offers == 0 and not options["reset"]):
             raise CommandError("Say how many offers: --offers N (N ≥ 1), or --reset alone.")
         say = self.stdout.write
@@ -69,3 +80,21 @@ class Command(BaseCommand):
             return
         summary = ", ".join(f"{count:,} {name}" for name, count in report.counts.items())
         say(self.style.SUCCESS(f"Seeded in {report.seconds:.1f} s: {summary}."))
+
+    def _orders(self, orders: int, seed: int) -> None:
+        say = self.stdout.write
+        say(f"Seeding {orders:,} orders of history (seed {seed})…")
+        try:
+            report = order_history.seed_orders(orders=orders, seed=seed, say=say)
+        except (order_history.SeedRefused, loader.SeedRefused) as refused:
+            raise CommandError(str(refused)) from refused
+        if report.already_seeded:
+            say("That many synthetic orders are already loaded; nothing to do.")
+            return
+        say(
+            self.style.SUCCESS(
+                f"Seeded {report.counts.get('orders', 0):,} orders in {report.seconds:.1f} s "
+                f"({report.rows_per_s:,.0f} orders/s overall). "
+                "Run `kraya insights refresh --full` to roll them up."
+            )
+        )

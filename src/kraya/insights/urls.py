@@ -1,0 +1,4 @@
+from kraya.insights.views import urlpatterns as statistics
+
+app_name = "insights"
+urlpatterns = [*statistics]
