@@ -17,42 +17,62 @@ then migrated). Each run seeds a fresh auction:
   elimination: the highest of `--bidders + 1` drops out, `--bidders` qualify),
   so the auction is LIVE with `--bidders` qualified bidders.
 
-gunicorn (sync workers, persistent database connections) serves the API.
-`--bidders` client threads each bid with their own token: POST
-/api/v1/bids/auctions/{id}/bids, each new price one minimum decrement below
-its own last, every request with a fresh `client_ref`. With `--rate R`
-(bids/s offered in total, default 600) each bidder sends on a fixed schedule
-(`bidders / R` seconds apart, staggered; a late bidder sends at once); with
-`--rate 0` every bidder sends back to back (closed loop: the most the server
-does, latency then ≈ bidders / throughput). Bids answered before `--warmup`
-seconds are not counted; the run lasts `--seconds`.
+The server (`--server`, see `SERVERS`) serves the API with persistent
+database connections: granian (default: `--workers` processes with
+`--threads` blocking threads each, connections kept alive), gunicorn's sync
+workers (a new connection per request) or its threaded workers. One client
+thread drives `--bidders` bidders, each on its own connection with its own
+token (`Bidding`: non-blocking sockets, so the load generator costs little
+of the machine's CPU): POST /api/v1/bids/auctions/{id}/bids, each new price
+one minimum decrement below its own last, every request with a fresh
+`client_ref`, and each bidder's next bid only after the answer to its last.
+With `--rate R` (bids/s offered in total, default 600) each bidder sends on
+a fixed schedule (`bidders / R` seconds apart, staggered; a late bidder
+sends at once); with `--rate 0` every bidder sends back to back (closed
+loop: the most the server does, latency then ≈ bidders / throughput). Bids
+answered before `--warmup` seconds are not counted; the run lasts
+`--seconds`.
 
-Reported: accepted bids/s, p50/p95/p99 ms of accepted requests, total
-requests, refused (409) and failed ones; then, from the database:
-`lost` = accepted responses whose sequence is not in the log with that
-bidder, price and client_ref; `duplicated` = log rows sharing a (bidder,
-client_ref) or a sequence; `gaps` = missing sequence numbers;
-`ranking_matches_replay` = the live ranking (entries) equals `ra_replay` of
-the stored log; `sql_per_bid` = statements of one bid through the service in
-this process (`CaptureQueriesContext`). Last line: one JSON object.
+Reported: accepted bids/s, p50/p95/p99 ms of accepted requests (from just
+before the request is sent to its whole answer read), total requests,
+refused (409) and failed ones; CPU ms per request over the run (warm-up
+included) of the server (its processes), the client (this process) and
+PostgreSQL (every postgres process on the machine: noisy when others use
+it); then, from the database: `lost` = accepted responses whose sequence is
+not in the log with that bidder, price and client_ref; `duplicated` = log
+rows sharing a (bidder, client_ref) or a sequence; `gaps` = missing sequence
+numbers; `ranking_matches_replay` = the live ranking (entries) equals
+`ra_replay` of the stored log; `sql_per_bid` = statements (round trips) of
+one bid through the API path the bidders take, in this process
+(`CaptureQueriesContext`). Last line: one JSON object.
 
-Knobs: --bidders N (200), --seconds N (20), --warmup N (3), --workers N
-(gunicorn workers, 4), --rate R (600; 0 = closed loop)."""
+Knobs: --bidders N (200), --seconds N (20), --warmup N (3), --server NAME
+(granian), --workers N (2), --threads N (2), --rate R (600; 0 = closed
+loop)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import heapq
 import http.client
 import json
 import os
 import random
+import resource
+import selectors
+import signal
+import socket
 import string
+import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,8 +92,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--bidders", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rate", type=float, default=600.0)
+    parser.add_argument("--server", choices=sorted(SERVERS), default="granian")
+    parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
 
 
@@ -97,6 +119,52 @@ def ensure_database() -> str:
             connection.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
     return url
+
+
+# --- the server -------------------------------------------------------------------
+
+# How each server is started (`{workers}`, `{threads}`, `{port}` filled in).
+SERVERS = {
+    # gunicorn's sync workers: one request per worker at a time, a new
+    # connection per request (they do not keep connections alive).
+    "gunicorn": "gunicorn kraya.wsgi --workers {workers} --bind 127.0.0.1:{port} "
+    "--log-level warning --keep-alive 30",
+    # gunicorn's threaded workers: connections kept alive.
+    "gthread": "gunicorn kraya.wsgi --worker-class gthread --workers {workers} "
+    "--threads {threads} --bind 127.0.0.1:{port} --log-level warning --keep-alive 30",
+    # granian (HTTP in Rust), WSGI with blocking threads; connections kept alive.
+    "granian": "granian kraya.wsgi:application --interface wsgi --workers {workers} "
+    "--blocking-threads {threads} --host 127.0.0.1 --port {port} --log-level warning "
+    "--no-ws",
+}
+
+
+@contextmanager
+def server(kind: str, workers: int, threads: int) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    import search as search_bench
+
+    port = search_bench.free_port()
+    command = SERVERS[kind].format(workers=workers, threads=threads, port=port).split()
+    command[0] = str(search_bench.ROOT / ".venv" / "bin" / command[0])
+    env = dict(os.environ, KRAYA_EMBEDDED="1", KRAYA_LOG_LEVEL="WARNING")
+    process = subprocess.Popen(command, cwd=search_bench.ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"{kind} did not start") from None
+                time.sleep(0.2)
+        yield port, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 # --- the auction ------------------------------------------------------------------
@@ -368,28 +436,35 @@ def seed(bidders: int) -> Seeded:
 
 
 def sql_per_bid(seeded: Seeded) -> int:
-    """The statements of one bid through the service (in this process)."""
+    """The statements of one bid as the bidders send it (the HTTP API with a
+    token, in this process), counted on the second of two bids: the first
+    of a process also reads the auction's fixed facts (`auction_hot`)."""
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from kraya.accounts.models import User
-    from kraya.accounts.selectors import actor_for
     from kraya.bids.models import AuctionEntry
-    from kraya.bids.services import auction as ra
 
     bidder = seeded.bidders[-1]
-    actor = actor_for(user=User.objects.get(memberships__seller_firm_id=bidder.firm_id))
-    entry = AuctionEntry.objects.get(auction_id=seeded.auction_id, seller_firm_id=bidder.firm_id)
-    last = entry.last_price_paise or seeded.start_price_paise
-    with CaptureQueriesContext(connection) as queries:
-        outcome = ra.auction_bid(
-            acting_user=actor,
-            auction_id=seeded.auction_id,
-            price_paise=last - seeded.min_decrement_paise,
-            client_ref="bench-sql-count",
+    client = Client(HTTP_HOST="127.0.0.1")
+    path = f"/api/v1/bids/auctions/{seeded.auction_id}/bids"
+    counted = 0
+    for number in (1, 2):
+        entry = AuctionEntry.objects.get(
+            auction_id=seeded.auction_id, seller_firm_id=bidder.firm_id
         )
-    assert outcome.accepted, outcome
-    return len(queries.captured_queries)
+        last = entry.last_price_paise or seeded.start_price_paise
+        body = {"price_paise": last - seeded.min_decrement_paise, "client_ref": f"sql-{number}"}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                path,
+                json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {bidder.token}",
+            )
+        assert response.status_code == 200, response.content
+        counted = len(queries.captured_queries)
+    return counted
 
 
 # --- the bidders ------------------------------------------------------------------
@@ -412,91 +487,192 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
-class BidderThread(threading.Thread):
-    """One bidder: each bid one decrement below its own last accepted one."""
+class BidderConnection:
+    """One bidder: its own connection (kept alive when the server allows),
+    each bid one decrement below its own last accepted one. Driven by
+    `Bidding`, which runs every bidder in one thread (non-blocking sockets):
+    200 client threads would spend more CPU on the shared two cores than the
+    server does on a bid, and that CPU would be missing from the server."""
 
-    def __init__(
-        self,
-        port: int,
-        seeded: Seeded,
-        bidder: Bidder,
-        times: tuple[float, float, float],
-        interval: float,
-        offset: float,
-    ) -> None:
-        super().__init__(daemon=True)
+    def __init__(self, port: int, seeded: Seeded, bidder: Bidder, offset: float) -> None:
         self.port = port
-        self.path = f"/api/v1/bids/auctions/{seeded.auction_id}/bids"
         self.bidder = bidder
         self.step = seeded.min_decrement_paise
         self.price = seeded.start_price_paise
-        self.begin, self.count_from, self.stop_at = times
-        self.interval = interval
         self.offset = offset
+        self.number = 0
         self.tally = Tally()
-        self.headers = {
-            "Authorization": f"Bearer {bidder.token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.head = (
+            f"POST /api/v1/bids/auctions/{seeded.auction_id}/bids HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {bidder.token}\r\n"
+            "Content-Type: application/json\r\n"
+            "Accept: application/json\r\n"
+        ).encode()
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+        self.pending: tuple[str, int, float] | None = None  # ref, price, started
 
-    def send(self, price: int, ref: str) -> tuple[int, Any, float]:
-        before = time.perf_counter()
-        try:
-            self.connection.request(
-                "POST",
-                self.path,
-                body=json.dumps({"price_paise": price, "client_ref": ref}),
-                headers=self.headers,
-            )
-            response = self.connection.getresponse()
-            raw = response.read()
-            if response.getheader("Connection", "").lower() == "close":
-                self.connection.close()
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            raise
-        took = time.perf_counter() - before
+    def connect(self) -> socket.socket:
+        if self.sock is None:
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setblocking(False)
+            self.sock = sock
+        return self.sock
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        self.buffer = b""
+
+    def next_price(self) -> int:
+        return self.price - self.step
+
+    def send(self, started: float) -> socket.socket:
+        """Send the next bid; the socket to watch for its answer."""
+        self.number += 1
+        price = self.next_price()
+        ref = f"b{self.bidder.firm_id}-{self.number}"
+        body = json.dumps({"price_paise": price, "client_ref": ref}).encode()
+        request = self.head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+        sock = self.connect()
+        sock.setblocking(True)  # a few hundred bytes: sent at once
+        sock.sendall(request)
+        sock.setblocking(False)
+        self.pending = (ref, price, started)
+        return sock
+
+    def answer(self) -> tuple[int, bytes, bool] | None:
+        """(status, body, keep the connection) once the whole answer is in."""
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        lines = self.buffer[:end].decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        if len(self.buffer) < end + 4 + length:
+            return None
+        raw = self.buffer[end + 4 : end + 4 + length]
+        self.buffer = self.buffer[end + 4 + length :]
+        keep = headers.get("connection", "").lower() != "close"
+        return status, raw, keep
+
+    def received(self, status: int, raw: bytes, counted_from: float, now: float) -> None:
+        assert self.pending is not None
+        ref, price, started = self.pending
+        self.pending = None
+        took = now - started
+        counted = started >= counted_from
         try:
             data = json.loads(raw) if raw else None
         except ValueError:
             data = raw[:300]
-        return response.status, data, took
+        if status == 200 and isinstance(data, dict):
+            self.price = price
+            reply = Reply(ref, price, status, took, data["sequence"], "", counted)
+        else:
+            code = data.get("error", {}).get("code", "") if isinstance(data, dict) else ""
+            reply = Reply(ref, price, status, took, None, code, counted)
+            if status != 409:
+                self.tally.failures.append(f"HTTP {status}: {str(data)[:200]}")
+        self.tally.replies.append(reply)
+
+    def failed(self, error: str) -> None:
+        self.pending = None
+        self.close()
+        self.tally.failures.append(f"connection: {error}")
+
+
+class Bidding:
+    """Every bidder in one thread. With `interval` (seconds between one
+    bidder's bids) each bidder sends on its fixed schedule (a late bidder
+    sends at once); without, each sends its next bid as soon as its answer
+    is in (closed loop). Latency is timed from just before a request is
+    sent to its whole answer read."""
+
+    def __init__(
+        self,
+        connections: list[BidderConnection],
+        times: tuple[float, float, float],
+        interval: float,
+    ) -> None:
+        self.connections = connections
+        self.begin, self.count_from, self.stop_at = times
+        self.interval = interval
+
+    def due(self, bidder: BidderConnection) -> float:
+        if not self.interval:
+            return 0.0
+        return self.begin + bidder.offset + bidder.number * self.interval
 
     def run(self) -> None:
         clock = time.perf_counter
-        number = 0
-        while True:
-            if self.interval:
-                due = self.begin + self.offset + number * self.interval
-                wait = due - clock()
-                if wait > 0:
-                    time.sleep(wait)
-            started = clock()
-            if started >= self.stop_at:
-                return
-            price = self.price - self.step
-            if price <= 0:
-                return  # RA-2: no lower bid is possible
-            number += 1
-            ref = f"b{self.bidder.firm_id}-{number}"
-            try:
-                status, body, took = self.send(price, ref)
-            except (OSError, http.client.HTTPException) as error:
-                self.tally.failures.append(f"connection: {error}")
+        selector = selectors.DefaultSelector()
+        waiting: list[tuple[float, int]] = [
+            (max(self.begin, self.due(b)), i) for i, b in enumerate(self.connections)
+        ]
+        heapq.heapify(waiting)
+        in_flight: dict[int, tuple[socket.socket, BidderConnection]] = {}
+        while waiting or in_flight:
+            now = clock()
+            # Send what is due (none after the end; a bidder with no lower bid stops).
+            while waiting and waiting[0][0] <= now:
+                _, index = heapq.heappop(waiting)
+                bidder = self.connections[index]
+                if now >= self.stop_at or bidder.next_price() <= 0:
+                    continue
+                try:
+                    sock = bidder.send(now)
+                except OSError as error:
+                    bidder.failed(str(error))
+                    heapq.heappush(waiting, (max(now, self.due(bidder)), index))
+                    continue
+                selector.register(sock, selectors.EVENT_READ, index)
+                in_flight[index] = (sock, bidder)
+            if not waiting and not in_flight:
+                break
+            timeout = max(0.0, waiting[0][0] - clock()) if waiting else 60.0
+            if waiting and not in_flight:
+                time.sleep(timeout)
                 continue
-            counted = started >= self.count_from
-            if status == 200:
-                self.price = price
-                reply = Reply(ref, price, status, took, body["sequence"], "", counted)
-            else:
-                code = body.get("error", {}).get("code", "") if isinstance(body, dict) else ""
-                reply = Reply(ref, price, status, took, None, code, counted)
-                if status != 409:
-                    self.tally.failures.append(f"HTTP {status}: {str(body)[:200]}")
-            self.tally.replies.append(reply)
+            for key, _ in selector.select(timeout):
+                index = key.data
+                sock, bidder = in_flight[index]
+                try:
+                    chunk = sock.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError as error:
+                    chunk, problem = b"", str(error)
+                else:
+                    problem = "closed before the answer"
+                if not chunk:
+                    selector.unregister(sock)
+                    del in_flight[index]
+                    bidder.failed(problem)
+                    heapq.heappush(waiting, (max(clock(), self.due(bidder)), index))
+                    continue
+                bidder.buffer += chunk
+                answer = bidder.answer()
+                if answer is None:
+                    continue
+                status, raw, keep = answer
+                done = clock()
+                selector.unregister(sock)
+                del in_flight[index]
+                bidder.received(status, raw, self.count_from, done)
+                if not keep:
+                    bidder.close()
+                heapq.heappush(waiting, (max(done, self.due(bidder)), index))
+        selector.close()
+        for bidder in self.connections:
+            bidder.close()
 
 
 def warm_up(port: int, seeded: Seeded, workers: int) -> None:
@@ -534,17 +710,64 @@ def drive(
     times = (begin, begin + warmup, begin + warmup + seconds)
     count = len(seeded.bidders)
     interval = count / rate if rate > 0 else 0.0
-    threads = [
-        BidderThread(port, seeded, bidder, times, interval, interval * index / count)
+    connections = [
+        BidderConnection(port, seeded, bidder, interval * index / count)
         for index, bidder in enumerate(seeded.bidders)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    replies = [r for t in threads for r in t.tally.replies]
-    failures = [f for t in threads for f in t.tally.failures]
+    Bidding(connections, times, interval).run()
+    replies = [r for c in connections for r in c.tally.replies]
+    failures = [f for c in connections for f in c.tally.failures]
     return replies, failures, seconds
+
+
+# --- CPU --------------------------------------------------------------------------
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (/proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds of the server: its master and its workers."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids.extend(int(child) for child in children)
+    return sum(_process_cpu_s(each) for each in pids)
+
+
+def postgres_cpu_s() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL process on this machine, by process id
+    (other users of the server count too: a noisy figure on a shared machine)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in {"postgres", "postmaster"}:
+                    found[int(entry.name)] = _process_cpu_s(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def postgres_cpu_delta_s(before: dict[int, float], after: dict[int, float]) -> float:
+    """What the PostgreSQL processes spent between two samples (a process that
+    ended in between is not counted; one that started counts whole)."""
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
+
+
+def client_cpu_s() -> float:
+    """CPU seconds of this process (the bidder threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 # --- the checks -------------------------------------------------------------------
@@ -622,18 +845,20 @@ def main() -> None:
     print(
         f"==> seeded in {seeded.seconds} s; auction {seeded.auction_id}, start "
         f"{seeded.start_price_paise} paise, decrement {seeded.min_decrement_paise}; "
-        f"{options.workers} gunicorn workers, offered rate "
+        f"{options.server}: {options.workers} workers, {options.threads} threads; offered rate "
         f"{options.rate or 'closed loop'}",
         flush=True,
     )
     from django.db import connection
 
     connection.close()
-    with search_bench.server(options.workers) as (port, process):
+    with server(options.server, options.workers, options.threads) as (port, process):
         warm_up(port, seeded, options.workers)
+        before = (server_cpu_s(process.pid), client_cpu_s(), postgres_cpu_s())
         replies, failures, elapsed = drive(
             port, seeded, options.warmup, options.seconds, options.rate
         )
+        after = (server_cpu_s(process.pid), client_cpu_s(), postgres_cpu_s())
         rss_worker_mb, rss_total_mb = search_bench.process_tree_rss_mb(process.pid)
     if failures:
         print(f"{len(failures)} requests failed, e.g.:", file=sys.stderr)
@@ -646,6 +871,13 @@ def main() -> None:
             f"no bid was accepted; {len(replies)} answers, {len(counted)} counted: {kinds[:10]}"
         )
     latency = harness.latency_summary([r.seconds for r in accepted])
+    # CPU per request over the whole drive (warm-up included), in ms.
+    spent = {
+        "server": after[0] - before[0],
+        "client": after[1] - before[1],
+        "postgres": postgres_cpu_delta_s(before[2], after[2]),
+    }
+    cpu_ms = {name: round(1000 * value / max(1, len(replies)), 3) for name, value in spent.items()}
     checks = check(seeded, replies)
     statements = sql_per_bid(seeded)
     harness.report(
@@ -653,7 +885,9 @@ def main() -> None:
         {
             "database": harness.database_vendor(),
             "bidders": len(seeded.bidders),
+            "server": options.server,
             "workers": options.workers,
+            "threads": options.threads if options.server != "gunicorn" else 1,
             "offered_rate": options.rate or "closed loop",
             "duration_s": round(elapsed, 2),
             "seed_s": seeded.seconds,
@@ -667,6 +901,9 @@ def main() -> None:
             "p99_ms": latency["p99_ms"],
             "max_ms": latency["max_ms"],
             "sql_per_bid": statements,
+            "server_cpu_ms_per_request": cpu_ms["server"],
+            "client_cpu_ms_per_request": cpu_ms["client"],
+            "postgres_cpu_ms_per_request": cpu_ms["postgres"],
             **checks,
             "server_peak_rss_mb": rss_worker_mb,
             "server_total_peak_rss_mb": rss_total_mb,

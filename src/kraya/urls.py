@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kraya.api.main import api
+from kraya.bids.api import auction_hot
 from kraya.web.views import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # RA-2..4 hot path (issue 6): token bids on PostgreSQL skip the ninja operation of
+    # the same URL; everything else goes on to it (`kraya.bids.api.auction_hot`).
+    path("api/v1/bids/auctions/<int:auction_id>/bids", auction_hot.auction_bid),
     path("api/v1/", api.urls),
     path("accounts/", include("kraya.accounts.urls")),
     path("catalogue/", include("kraya.catalog.urls")),

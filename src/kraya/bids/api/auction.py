@@ -13,7 +13,9 @@
   outcome). 200 when accepted; 409 with the code when refused
   (`bids.ra_decrement_too_small`, `bids.ra_not_started`, `bids.ra_closed`) —
   the refused bid stays in the log; 403 `bids.ra_not_qualified` for anyone
-  but the auction's qualified bidders;
+  but the auction's qualified bidders. Served first by `auction_hot` (the
+  lean path for token bids on PostgreSQL, same answers), which hands every
+  other request to this operation;
 - `GET /bids/auctions/{auction_id}/log`: the full bid log with names and
   prices, after the close only (409 `bids.ra_not_closed` before)."""
 

@@ -14,7 +14,11 @@
   the bid moves to MATCHING and the purchase-preference invitations follow.
 
 Each bid is a row of the bid log (`AuctionBid`), which is the record; the
-audit log gets the state changes (start, live, close), not each bid."""
+audit log gets the state changes (start, live, close), not each bid.
+
+`auction_bid` is the general path (every caller, both databases). A fresh
+bid sent to the API with a token on PostgreSQL takes `auction_hot` instead
+(one round trip, the same answer), which leaves everything else here."""
 
 from __future__ import annotations
 
