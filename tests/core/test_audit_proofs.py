@@ -120,3 +120,10 @@ def test_open5_audit_prove_command_prints_a_verifying_proof(two_days, capsys) ->
     call_command("audit", "prove", str(two_days[0].seq))
     out = capsys.readouterr().out
     assert '"verifies": true' in out
+
+
+def test_open5_the_open_data_page_publishes_the_sealed_days(two_days) -> None:
+    checkpoints_publish()
+    page = Client().get("/open-data/").content.decode()
+    for checkpoint in AuditCheckpoint.objects.all():
+        assert checkpoint.merkle_root in page and checkpoint.head_hash in page

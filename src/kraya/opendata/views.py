@@ -7,13 +7,21 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kraya.core.audit_models import AuditCheckpoint
 from kraya.opendata import selectors
 from kraya.opendata.services.export import releases_gzip
 
 
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "opendata/open_data.html", {"summary": selectors.summary()})
+    # OPEN-5: the last sealed days of the audit log, to write down and compare.
+    sealed = list(AuditCheckpoint.objects.order_by("-day")[:DAYS_SHOWN])
+    return render(
+        request, "opendata/open_data.html", {"summary": selectors.summary(), "sealed": sealed}
+    )
+
+
+DAYS_SHOWN = 14
 
 
 @require_GET
