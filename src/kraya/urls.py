@@ -9,7 +9,11 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # RA-2..4 hot path (issue 6): token bids on PostgreSQL skip the ninja operation of
     # the same URL; everything else goes on to it (`kraya.bids.api.auction_hot`).
-    path("api/v1/bids/auctions/<int:auction_id>/bids", auction_hot.auction_bid),
+    path(
+        "api/v1/bids/auctions/<int:auction_id>/bids",
+        auction_hot.auction_bid,
+        name="auction_bid_hot",
+    ),
     path("api/v1/", api.urls),
     path("accounts/", include("kraya.accounts.urls")),
     path("catalogue/", include("kraya.catalog.urls")),
