@@ -49,6 +49,9 @@ pytestmark = [
 PER_GROUP = 10
 UNIT_PRICE_PAISE = 50_000_00
 HOOK_SECONDS = "1"  # the sleep inside each step's transaction
+# libpq names the scheduler process's connections by this, so the test watches
+# them alone (this worker's own threads may hold connections of their own).
+SCHEDULER = "kraya-fault-scheduler"
 DAY = dt.timedelta(days=1)
 
 
@@ -97,6 +100,7 @@ def _environment() -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "kraya.settings",
         "KRAYA_EMBEDDED": "1",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "PGAPPNAME": SCHEDULER,
         "DATABASE_URL": (
             f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
             f"{settings_dict['PORT']}/{settings_dict['NAME']}"
@@ -111,25 +115,27 @@ def _scalar(sql: str, params: list[object]) -> int:
 
 
 def _mid_step() -> bool:
-    """The scheduler sits in the hook: a backend idle inside a transaction
-    for longer than any statement gap (the outbox's own transactions, in the
-    same process, last milliseconds)."""
+    """The scheduler sits in the hook: one of its backends idle inside a
+    transaction for longer than any statement gap (the outbox's own
+    transactions, in the same process, last milliseconds)."""
     return bool(
         _scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-            "AND state = 'idle in transaction' AND pid <> pg_backend_pid() "
+            "AND application_name = %s AND state = 'idle in transaction' "
             "AND state_change < clock_timestamp() - interval '100 milliseconds'",
-            [connection.settings_dict["NAME"]],
+            [connection.settings_dict["NAME"], SCHEDULER],
         )
     )
 
 
 def _rolled_back() -> bool:
-    """No other backend is left on the test database (the killed process's
-    connections are closed and their transactions rolled back)."""
+    """None of the scheduler's backends is left (the killed process's
+    connections are closed and their transactions rolled back). Other
+    connections of this test process, such as its embedded task threads',
+    are not the scheduler's and may stay."""
     return not _scalar(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-        [connection.settings_dict["NAME"]],
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+        [connection.settings_dict["NAME"], SCHEDULER],
     )
 
 
