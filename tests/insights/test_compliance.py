@@ -116,8 +116,13 @@ def test_open3_off_portal_units_without_users_and_payment_delays(dataset):
     assert (health.overdue, health.overdue_paise, health.interest_owed_paise) == (1, 500_00, 15_00)
     [unit] = selectors.units_without_users(department=dataset.department)
     assert unit.name == "Sub-centre Kakori"
-    [report] = selectors.off_portal_reports(department=dataset.department, fy=FY)
+    [report], total = selectors.off_portal_reports(department=dataset.department, fy=FY)
+    assert total == 1
     assert report.report_id == "AR-UP-TEST-20250910-0001"
+    # The page shows the latest few and counts the rest in the database.
+    assert selectors.off_portal_reports(department=dataset.department, fy=FY, limit=0) == ([], 1)
+    shown, total = selectors.off_portal_reports(department=dataset.department, fy=FY, limit=5)
+    assert ([r.report_id for r in shown], total) == (["AR-UP-TEST-20250910-0001"], 1)
 
 
 def test_open3_payment_rollup_refresh_is_idempotent(dataset):

@@ -269,16 +269,22 @@ def units_without_users(*, department: BuyerUnit) -> list[BuyerUnit]:
     ]
 
 
-def off_portal_reports(*, department: BuyerUnit, fy: int) -> list[AvailabilityReport]:
-    """MODE-6: the department's availability reports in the FY, latest first."""
+def off_portal_reports(
+    *, department: BuyerUnit, fy: int, limit: int | None = None
+) -> tuple[list[AvailabilityReport], int]:
+    """MODE-6: the department's availability reports in the FY, latest first
+    (the first `limit` of them when given), and how many there are in all
+    (counted by the database, not by loading every report)."""
     start, end = fy_bounds(fy)
-    return list(
-        AvailabilityReport.objects.filter(
-            office__path__startswith=department.path, on__gte=start, on__lte=end
-        )
-        .select_related("office", "category")
-        .order_by("-on", "-sequence")
+    reports = AvailabilityReport.objects.filter(
+        office__path__startswith=department.path, on__gte=start, on__lte=end
     )
+    ordered = reports.select_related("office", "category").order_by("-on", "-sequence")
+    if limit is None:
+        every = list(ordered)
+        return every, len(every)
+    shown = list(ordered[:limit])
+    return shown, reports.count() if len(shown) == limit else len(shown)
 
 
 def last_refreshed() -> dt.datetime | None:

@@ -247,8 +247,8 @@ def department(request: HttpRequest, department_id: int) -> HttpResponse:
         ],
     )
     tables["without_users"].numeric = [False, False, False]
-    reports = selectors.off_portal_reports(department=unit, fy=fy)
-    shown = reports if request.GET.get("format") == "csv" else reports[: selectors.OFF_PORTAL_SHOWN]
+    limit = None if request.GET.get("format") == "csv" else selectors.OFF_PORTAL_SHOWN
+    shown, total = selectors.off_portal_reports(department=unit, fy=fy, limit=limit)
     tables["off_portal"] = _table(
         _("Purchases outside the portal (MODE-6), FY %(fy)s") % {"fy": stats.fy_label(fy)},
         [_("Report"), _("Date"), _("Office"), _("Item"), _("Reason"), _("Value (₹)")],
@@ -265,12 +265,12 @@ def department(request: HttpRequest, department_id: int) -> HttpResponse:
         ],
     )
     tables["off_portal"].numeric = [False] * 5 + [True]
-    if len(reports) > len(shown):
+    if total > len(shown):
         tables["off_portal"].note = _(
             "The latest %(count)s reports; the CSV has all %(total)s."
         ) % {
             "count": selectors.OFF_PORTAL_SHOWN,
-            "total": format_count(len(reports), language=language),
+            "total": format_count(total, language=language),
         }
     return _respond(
         request,
