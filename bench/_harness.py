@@ -12,6 +12,7 @@ import os
 import resource
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -114,3 +115,25 @@ def report(name: str, figures: Mapping[str, Any]) -> None:
     for key, value in figures.items():
         print(f"  {key}: {value}")
     print(json.dumps({"benchmark": name, **figures}, sort_keys=False, default=str))
+
+
+def ensure_database(default_url: str) -> str:
+    """Point DATABASE_URL at PostgreSQL (its own value when it names
+    PostgreSQL, else `default_url`), creating that database when it is
+    missing; the benchmark migrates it. Returns the URL."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = default_url
+    parsed = urllib.parse.urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not found:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    return url

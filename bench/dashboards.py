@@ -79,21 +79,9 @@ def arguments() -> argparse.Namespace:
 
 
 def ensure_database(orders: int) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = DEFAULT_DATABASE + ("" if orders == DEFAULT_ORDERS else f"_{orders}")
-    parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
-    import psycopg
-
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    return url
+    """The benchmark's PostgreSQL database, one per `--orders` scale."""
+    suffix = "" if orders == DEFAULT_ORDERS else f"_{orders}"
+    return harness.ensure_database(DEFAULT_DATABASE + suffix)
 
 
 def prepare(orders: int, seed: int) -> dict[str, Any]:

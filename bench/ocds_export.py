@@ -49,7 +49,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -86,23 +85,8 @@ def arguments() -> argparse.Namespace:
 
 
 def ensure_database() -> str:
-    """Point DATABASE_URL at PostgreSQL, creating the benchmark's database
-    when it is missing (`main` migrates it)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = DEFAULT_DATABASE
-    parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
-    import psycopg
-
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    return url
+    """The benchmark's PostgreSQL database, created when missing."""
+    return harness.ensure_database(DEFAULT_DATABASE)
 
 
 # --- the corpus -------------------------------------------------------------------

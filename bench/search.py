@@ -63,23 +63,8 @@ def arguments() -> argparse.Namespace:
 
 
 def ensure_database() -> str:
-    """Point DATABASE_URL at PostgreSQL, creating the database if needed."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = DEFAULT_DATABASE
-    parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
-    import psycopg
-
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        found = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not found:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    return url
+    """The benchmark's PostgreSQL database, created when missing."""
+    return harness.ensure_database(DEFAULT_DATABASE)
 
 
 def migrate_and_seed(offers: int, seed: int) -> dict[str, Any]:
